@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+#include "config/server_config.h"
+
+#include "util/toml_reader.h"
+
+namespace spfd {
+namespace {
+
+constexpr std::uintmax_t max_config_bytes = 1024 * 1024;
+
+std::filesystem::path resolve(const std::filesystem::path& base, const std::string& value) {
+    const std::filesystem::path p(value);
+    return (p.is_absolute() ? p : base / p).lexically_normal();
+}
+
+std::optional<std::filesystem::path> read_path(toml_reader& r, const toml::table& t,
+                                               std::string_view key, std::string_view where,
+                                               const std::filesystem::path& base) {
+    auto text = r.string(t, key, where, false);
+    if (!text)
+        return std::nullopt;
+    if (text->empty()) {
+        r.error(r.position(*t.get(key)), "'" + std::string(where) + "' is empty");
+        return std::nullopt;
+    }
+    return resolve(base, *text);
+}
+
+void read_http(toml_reader& r, const toml::table& root, server_config& cfg) {
+    const toml::table* t = r.table(root, "http", "http", false);
+    if (t == nullptr)
+        return;
+    r.reject_unknown_keys(*t, "http", {"address", "port"});
+    http_listener_config http;
+    if (auto a = r.string(*t, "address", "http.address", false))
+        http.address = *a;
+    if (auto p = r.integer(*t, "port", "http.port", 1, 65535, false))
+        http.port = static_cast<std::uint16_t>(*p);
+    cfg.http = http;
+}
+
+void read_unix(toml_reader& r, const toml::table& root, server_config& cfg,
+               const std::filesystem::path& base) {
+    const toml::table* t = r.table(root, "unix", "unix", false);
+    if (t == nullptr)
+        return;
+    r.reject_unknown_keys(*t, "unix", {"path", "mode"});
+    unix_listener_config unix_socket;
+    if (auto p = read_path(r, *t, "path", "unix.path", base))
+        unix_socket.path = *p;
+    else if (t->get("path") == nullptr)
+        r.error(r.position(*t), "missing key 'unix.path': where pdns finds the socket");
+    if (auto mode = r.string(*t, "mode", "unix.mode", false)) {
+        // An octal string like chmod's, because TOML has no octal literal that reads well.
+        unsigned value = 0;
+        bool ok = mode->size() >= 3 && mode->size() <= 4;
+        for (char c : *mode) {
+            ok = ok && c >= '0' && c <= '7';
+            value = value * 8 + static_cast<unsigned>(c - '0');
+        }
+        if (!ok || value > 0777)
+            r.error(r.position(*t->get("mode")),
+                    "'unix.mode' is \"" + *mode + "\"; write permissions in octal, e.g. \"0660\"");
+        else
+            unix_socket.mode = value;
+    }
+    cfg.unix_socket = unix_socket;
+}
+
+void read_limits(toml_reader& r, const toml::table& root, server_config& cfg) {
+    const toml::table* t = r.table(root, "limits", "limits", false);
+    if (t == nullptr)
+        return;
+    r.reject_unknown_keys(*t, "limits",
+                          {"max_connections", "max_header_bytes", "max_body_bytes",
+                           "request_timeout_ms", "idle_timeout_ms"});
+    limits_config& l = cfg.limits;
+    if (auto v = r.integer(*t, "max_connections", "limits.max_connections", 1, 100000, false))
+        l.max_connections = static_cast<std::size_t>(*v);
+    if (auto v = r.integer(*t, "max_header_bytes", "limits.max_header_bytes", 1024, 1 << 20, false))
+        l.max_header_bytes = static_cast<std::size_t>(*v);
+    if (auto v = r.integer(*t, "max_body_bytes", "limits.max_body_bytes", 1024, 16 << 20, false))
+        l.max_body_bytes = static_cast<std::size_t>(*v);
+    if (auto v =
+            r.integer(*t, "request_timeout_ms", "limits.request_timeout_ms", 100, 600000, false))
+        l.request_timeout = std::chrono::milliseconds(*v);
+    if (auto v = r.integer(*t, "idle_timeout_ms", "limits.idle_timeout_ms", 1000, 86400000, false))
+        l.idle_timeout = std::chrono::milliseconds(*v);
+}
+
+void read_log(toml_reader& r, const toml::table& root, server_config& cfg) {
+    const toml::table* t = r.table(root, "log", "log", false);
+    if (t == nullptr)
+        return;
+    r.reject_unknown_keys(*t, "log", {"level"});
+    auto level = r.string(*t, "level", "log.level", false);
+    if (!level)
+        return;
+    if (*level == "error")
+        cfg.level = log_level::error;
+    else if (*level == "warning")
+        cfg.level = log_level::warning;
+    else if (*level == "info")
+        cfg.level = log_level::info;
+    else if (*level == "debug")
+        cfg.level = log_level::debug;
+    else
+        r.error(r.position(*t->get("level")),
+                "'log.level' is \"" + *level + "\"; use error, warning, info or debug");
+}
+
+} // namespace
+
+std::optional<server_config> parse_server_config(std::string_view text, const std::string& file,
+                                                 diagnostics& out) {
+    diagnostics found;
+    toml_reader r(file, found);
+    auto root = r.parse(text);
+    if (!root) {
+        out.append(found);
+        return std::nullopt;
+    }
+    const std::filesystem::path base = std::filesystem::path(file).parent_path();
+    server_config cfg;
+    cfg.file = file;
+    cfg.zones_dir = resolve(base, "zones");
+    cfg.state_dir = resolve(base, "state");
+
+    r.reject_unknown_keys(*root, "", {"zones", "state", "unix", "http", "limits", "log", "server"});
+    if (const toml::table* t = r.table(*root, "zones", "zones", false)) {
+        r.reject_unknown_keys(*t, "zones", {"dir"});
+        if (auto p = read_path(r, *t, "dir", "zones.dir", base))
+            cfg.zones_dir = *p;
+    }
+    if (const toml::table* t = r.table(*root, "state", "state", false)) {
+        r.reject_unknown_keys(*t, "state", {"dir"});
+        if (auto p = read_path(r, *t, "dir", "state.dir", base))
+            cfg.state_dir = *p;
+    }
+    read_unix(r, *root, cfg, base);
+    read_http(r, *root, cfg);
+    read_limits(r, *root, cfg);
+    read_log(r, *root, cfg);
+    if (const toml::table* t = r.table(*root, "server", "server", false)) {
+        r.reject_unknown_keys(*t, "server", {"threads"});
+        if (auto v = r.integer(*t, "threads", "server.threads", 1, 64, false))
+            cfg.threads = static_cast<unsigned>(*v);
+    }
+    if (!cfg.http && !cfg.unix_socket)
+        r.error(r.file_position(), "no listener: configure [unix] or [http] (or both) so that "
+                                   "PowerDNS can reach the backend");
+    out.append(found);
+    if (found.has_errors())
+        return std::nullopt;
+    return cfg;
+}
+
+std::optional<server_config> load_server_config(const std::filesystem::path& path,
+                                                diagnostics& out) {
+    auto text = read_bounded_file(path, max_config_bytes, out);
+    if (!text)
+        return std::nullopt;
+    // Relative paths inside are resolved against the file's own folder, wherever we run.
+    std::error_code ec;
+    const auto absolute = std::filesystem::absolute(path, ec);
+    return parse_server_config(*text, (ec ? path : absolute).string(), out);
+}
+
+} // namespace spfd

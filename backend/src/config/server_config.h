@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "util/diagnostic.h"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace spfd {
+
+enum class log_level { error, warning, info, debug };
+
+/// HTTP connector listener (pdns `remote-connection-string=http:url=http://ADDR:PORT/PATH`).
+struct http_listener_config {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8053;
+};
+
+/// Unix-socket connector listener (pdns `remote-connection-string=unix:path=PATH`).
+struct unix_listener_config {
+    std::filesystem::path path;
+    unsigned mode = 0660; ///< file permissions of the socket
+};
+
+/// Bounds on everything that comes from the network.
+struct limits_config {
+    std::size_t max_connections = 512; ///< per listener
+    std::size_t max_header_bytes = 8 * 1024;
+    std::size_t max_body_bytes = 64 * 1024;          ///< also the longest unix-socket request line
+    std::chrono::milliseconds request_timeout{5000}; ///< from first byte to whole request
+    std::chrono::milliseconds idle_timeout{300000};  ///< keep-alive wait between requests
+};
+
+/// `config/backend.toml`. Relative paths are resolved against the file's folder.
+struct server_config {
+    std::string file;
+    std::filesystem::path zones_dir;
+    std::filesystem::path state_dir;
+    std::optional<http_listener_config> http;
+    std::optional<unix_listener_config> unix_socket;
+    limits_config limits;
+    log_level level = log_level::info;
+    unsigned threads = 1;
+};
+
+/// Parses the server settings; unknown keys and wrong types are errors.
+std::optional<server_config> parse_server_config(std::string_view text, const std::string& file,
+                                                 diagnostics& out);
+std::optional<server_config> load_server_config(const std::filesystem::path& path,
+                                                diagnostics& out);
+
+} // namespace spfd

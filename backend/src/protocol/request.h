@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace spfd {
+
+/// The remote backend methods we answer; everything else is `unknown` and gets false.
+enum class method {
+    initialize,
+    lookup,
+    get_all_domains,
+    get_domain_info,
+    list,
+    get_all_domain_metadata,
+    get_domain_metadata,
+    unknown,
+};
+
+/// Case-insensitive: `getAllDomains`, `getalldomains` and `GETALLDOMAINS` are one method.
+method method_from_name(std::string_view name);
+
+/// A request from pdns, whichever connector brought it. Only the parameters we use are kept.
+struct request {
+    method kind = method::unknown;
+    std::string qname; ///< lookup
+    std::string qtype; ///< lookup, as sent ("ANY", "SOA", …)
+    std::int64_t zone_id = -1;
+    std::string name;     ///< getDomainInfo, get(All)DomainMetadata
+    std::string kind_arg; ///< getDomainMetadata's `kind`
+    std::string zonename; ///< list
+    std::int64_t domain_id = -1;
+};
+
+/// Why a request could not be understood; sent back in the reply's `log`.
+struct request_error {
+    std::string message;
+};
+
+/// Limits on what one request may carry; everything from the network is bounded.
+inline constexpr std::size_t max_name_text = 1024; ///< presentation form with escapes
+inline constexpr std::size_t max_envelope_bytes = 64 * 1024;
+
+/// Parses the JSON envelope `{"method": …, "parameters": {…}}` of the unix connector and
+/// of the HTTP connector's post_json mode.
+std::variant<request, request_error> parse_envelope(std::string_view json);
+
+/// Builds a request from a method name and the JSON text of its parameters (the HTTP
+/// connector's `post=1` mode sends `parameters=<json>` in a form body).
+std::variant<request, request_error> parse_parameters(std::string_view method_name,
+                                                      std::string_view parameters_json);
+
+} // namespace spfd

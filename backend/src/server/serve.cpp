@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+#include "server/serve.h"
+
+#include "server/listeners.h"
+#include "util/log.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace spfd {
+namespace {
+
+void wait_for_signals(boost::asio::signal_set& signals, boost::asio::io_context& io,
+                      const std::function<void()>& on_hangup,
+                      const std::function<void()>& stop_listeners) {
+    signals.async_wait([&](const boost::system::error_code& ec, int number) {
+        if (ec)
+            return;
+        if (number == SIGHUP) {
+            if (on_hangup)
+                on_hangup();
+            wait_for_signals(signals, io, on_hangup, stop_listeners);
+            return;
+        }
+        log_event(log_level::info, "stopping", "signal=" + std::to_string(number));
+        stop_listeners();
+        signals.cancel();
+    });
+}
+
+} // namespace
+
+int serve(const server_config& config, const snapshot_holder& snapshots,
+          std::function<void()> on_hangup) {
+    boost::asio::io_context io(static_cast<int>(config.threads));
+    std::unique_ptr<unix_listener> unix_side;
+    std::unique_ptr<http_listener> http_side;
+    try {
+        if (config.unix_socket) {
+            unix_side =
+                std::make_unique<unix_listener>(io, *config.unix_socket, config.limits, snapshots);
+            unix_side->start();
+        }
+        if (config.http) {
+            http_side = std::make_unique<http_listener>(io, *config.http, config.limits, snapshots);
+            http_side->start();
+        }
+    } catch (const std::exception& e) {
+        log_event(log_level::error, "listen_failed", "error=" + spfd::quoted(e.what()));
+        if (unix_side)
+            unix_side->stop();
+        return 1;
+    }
+
+    auto stop_listeners = [&] {
+        if (unix_side)
+            unix_side->stop();
+        if (http_side)
+            http_side->stop();
+    };
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+    wait_for_signals(signals, io, on_hangup, stop_listeners);
+
+    std::string where;
+    if (config.unix_socket)
+        where += " unix=" + spfd::quoted(config.unix_socket->path.string());
+    if (config.http)
+        where += " http=" + config.http->address + ":" + std::to_string(config.http->port);
+    log_event(log_level::info, "ready", "threads=" + std::to_string(config.threads) + where);
+
+    std::vector<std::thread> extra;
+    for (unsigned i = 1; i < config.threads; ++i)
+        extra.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& t : extra)
+        t.join();
+    log_event(log_level::info, "stopped");
+    return 0;
+}
+
+} // namespace spfd

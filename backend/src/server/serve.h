@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "config/server_config.h"
+#include "server/snapshot_holder.h"
+
+#include <functional>
+
+namespace spfd {
+
+/// Binds the configured listeners, logs `event=ready`, and runs until SIGINT or SIGTERM.
+/// SIGHUP calls `on_hangup` on the event loop, never in signal context. Returns the exit
+/// status: 0 after a clean stop, 1 if a listener could not be set up.
+int serve(const server_config& config, const snapshot_holder& snapshots,
+          std::function<void()> on_hangup);
+
+} // namespace spfd

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "config/server_config.h"
+
+#include <string_view>
+
+namespace spfd {
+
+/// One line per event on stderr (journald adds time and unit): `level=info event=… k=v …`.
+/// Callers format the key=value fields; values with spaces are quoted by `quoted()`.
+void set_log_level(log_level level);
+bool log_enabled(log_level level);
+void log_event(log_level level, std::string_view event, std::string_view fields = {});
+
+/// `"text"` with `"` and `\` escaped, or the text itself if it needs no quotes.
+std::string quoted(std::string_view text);
+
+} // namespace spfd

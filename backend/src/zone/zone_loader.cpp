@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+#include "zone/zone_loader.h"
+
+#include "net/network_set.h"
+#include "util/toml_reader.h"
+
+#include <algorithm>
+#include <map>
+
+namespace spfd {
+namespace {
+
+constexpr std::uintmax_t max_zone_file_bytes = 64 * 1024 * 1024;
+constexpr std::int64_t max_ttl = 604800;           // a week; anything longer is a typo here
+constexpr std::int64_t max_soa_timer = 2147483647; // RFC 2181 §8
+constexpr std::int64_t max_budget = 512;           // the classic UDP limit (RFC 1035 §4.2.1)
+
+// Very wide networks are more likely a typo than a plan (issue: /8 instead of /28).
+constexpr unsigned widest_plain_v4 = 24;
+constexpr unsigned widest_plain_v6 = 48;
+
+char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Host-name syntax (RFC 1123 §2.1) for the zone and server names we publish; returns the
+// lower-case name without trailing dot, or an explanation.
+std::variant<std::string, std::string> host_name(std::string_view text) {
+    std::string name(text);
+    if (!name.empty() && name.back() == '.')
+        name.pop_back();
+    if (name.empty())
+        return std::variant<std::string, std::string>(std::in_place_index<1>, "is empty");
+    if (name.size() > 253)
+        return std::variant<std::string, std::string>(std::in_place_index<1>,
+                                                      "is longer than 253 characters");
+    std::size_t label_start = 0;
+    for (std::size_t i = 0; i <= name.size(); ++i) {
+        if (i == name.size() || name[i] == '.') {
+            const std::size_t len = i - label_start;
+            if (len == 0 || len > 63)
+                return std::variant<std::string, std::string>(
+                    std::in_place_index<1>, "has a label of " + std::to_string(len) +
+                                                " characters (each must have 1 to 63)");
+            if (name[label_start] == '-' || name[i - 1] == '-')
+                return std::variant<std::string, std::string>(
+                    std::in_place_index<1>, "has a label that starts or ends with '-'");
+            label_start = i + 1;
+            continue;
+        }
+        const char c = lower(name[i]);
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+            return std::variant<std::string, std::string>(
+                std::in_place_index<1>, std::string("has the character '") + name[i] +
+                                            "' (only letters, digits, '-' and '.')");
+        name[i] = c;
+    }
+    return std::variant<std::string, std::string>(std::in_place_index<0>, name);
+}
+
+std::optional<std::string> read_host_name(toml_reader& r, const toml::table& t,
+                                          std::string_view key, std::string_view where) {
+    auto text = r.string(t, key, where, true);
+    if (!text)
+        return std::nullopt;
+    auto name = host_name(*text);
+    if (name.index() == 1) {
+        r.error(r.position(*t.get(key)),
+                "'" + std::string(where) + "' = \"" + *text + "\" " + std::get<1>(name));
+        return std::nullopt;
+    }
+    return std::get<0>(name);
+}
+
+std::optional<std::string> read_hostmaster(toml_reader& r, const toml::table& t) {
+    auto text = r.string(t, "hostmaster", "soa.hostmaster", true);
+    if (!text)
+        return std::nullopt;
+    std::string dns_form = *text;
+    // Accept the mail form that people naturally write; the SOA wants the DNS form.
+    if (const auto at = dns_form.find('@'); at != std::string::npos) {
+        if (dns_form.substr(0, at).find('.') != std::string::npos) {
+            r.error(r.position(*t.get("hostmaster")),
+                    "'soa.hostmaster' = \"" + *text +
+                        "\": a dot before '@' cannot be written in the SOA; use a mailbox "
+                        "without dots, such as hostmaster@…");
+            return std::nullopt;
+        }
+        dns_form[at] = '.';
+    }
+    auto name = host_name(dns_form);
+    if (name.index() == 1) {
+        r.error(r.position(*t.get("hostmaster")),
+                "'soa.hostmaster' = \"" + *text + "\" " + std::get<1>(name));
+        return std::nullopt;
+    }
+    return std::get<0>(name);
+}
+
+std::uint32_t u32(std::optional<std::int64_t> v, std::uint32_t fallback) {
+    return v ? static_cast<std::uint32_t>(*v) : fallback;
+}
+
+bool inside(std::string_view name, std::string_view apex) {
+    return name == apex || (name.size() > apex.size() && name.ends_with(apex) &&
+                            name[name.size() - apex.size() - 1] == '.');
+}
+
+void read_soa(toml_reader& r, const toml::table& root, zone_spec& zone) {
+    const toml::table* soa = r.table(root, "soa", "soa", true);
+    if (soa == nullptr)
+        return;
+    r.reject_unknown_keys(
+        *soa, "soa", {"primary", "hostmaster", "refresh", "retry", "expire", "minimum", "ttl"});
+    if (auto v = read_host_name(r, *soa, "primary", "soa.primary"))
+        zone.soa.primary = *v;
+    if (auto v = read_hostmaster(r, *soa))
+        zone.soa.hostmaster = *v;
+    zone.soa.refresh =
+        u32(r.integer(*soa, "refresh", "soa.refresh", 1, max_soa_timer, false), 3600);
+    zone.soa.retry = u32(r.integer(*soa, "retry", "soa.retry", 1, max_soa_timer, false), 600);
+    zone.soa.expire =
+        u32(r.integer(*soa, "expire", "soa.expire", 1, max_soa_timer, false), 1209600);
+    zone.soa.minimum = u32(r.integer(*soa, "minimum", "soa.minimum", 0, max_ttl, false), 300);
+    zone.soa.ttl = u32(r.integer(*soa, "ttl", "soa.ttl", 1, max_ttl, false), 3600);
+}
+
+void read_ns(toml_reader& r, const toml::table& root, zone_spec& zone) {
+    const toml::table* ns = r.table(root, "ns", "ns", true);
+    if (ns == nullptr)
+        return;
+    r.reject_unknown_keys(*ns, "ns", {"names", "ttl"});
+    zone.ns_ttl = u32(r.integer(*ns, "ttl", "ns.ttl", 1, max_ttl, false), 86400);
+    const toml::node* names = ns->get("names");
+    if (names == nullptr) {
+        r.error(r.position(*ns), "missing key 'ns.names': list the zone's name servers");
+        return;
+    }
+    const toml::array* list = names->as_array();
+    if (list == nullptr || list->empty()) {
+        r.error(r.position(*names), "'ns.names' must be a non-empty array of host names");
+        return;
+    }
+    for (const toml::node& item : *list) {
+        const auto* s = item.as_string();
+        if (s == nullptr) {
+            r.error(r.position(item),
+                    "'ns.names' entries must be strings, not " + std::string(describe_type(item)));
+            continue;
+        }
+        auto name = host_name(s->get());
+        if (name.index() == 1) {
+            r.error(r.position(item), "ns name \"" + s->get() + "\" " + std::get<1>(name));
+            continue;
+        }
+        if (!zone.apex.empty() && inside(std::get<0>(name), zone.apex)) {
+            r.error(r.position(item), "ns name \"" + s->get() +
+                                          "\" lies inside the zone, which "
+                                          "would need glue address records that this backend does "
+                                          "not serve; use a name server outside " +
+                                          zone.apex);
+            continue;
+        }
+        if (std::find(zone.nameservers.begin(), zone.nameservers.end(), std::get<0>(name)) !=
+            zone.nameservers.end()) {
+            r.error(r.position(item), "ns name \"" + s->get() + "\" is listed twice");
+            continue;
+        }
+        zone.nameservers.push_back(std::get<0>(name));
+    }
+}
+
+void read_spf(toml_reader& r, const toml::table& root, zone_spec& zone) {
+    const toml::table* spf = r.table(root, "spf", "spf", false);
+    zone.spf_ttl = 300;
+    if (spf == nullptr)
+        return;
+    r.reject_unknown_keys(*spf, "spf", {"all", "ttl", "max_answer_octets"});
+    if (auto all = r.string(*spf, "all", "spf.all", false)) {
+        if (*all == "~all")
+            zone.all = all_qualifier::softfail;
+        else if (*all == "-all")
+            zone.all = all_qualifier::fail;
+        else
+            r.error(r.position(*spf->get("all")),
+                    "'spf.all' is \"" + *all +
+                        "\"; it must be \"~all\" or \"-all\" (\"+all\" "
+                        "would let anyone send as every customer, \"?all\" says nothing)");
+    }
+    zone.spf_ttl = u32(r.integer(*spf, "ttl", "spf.ttl", 1, max_ttl, false), 300);
+    zone.max_answer_octets = u32(
+        r.integer(*spf, "max_answer_octets", "spf.max_answer_octets", 100, max_budget, false), 450);
+}
+
+void read_senders(toml_reader& r, const toml::table& root, zone_spec& zone) {
+    const toml::node* node = root.get("senders");
+    if (node == nullptr) {
+        r.error(r.file_position(), "no [[senders]] entries: the record would authorise nobody, "
+                                   "and every customer's mail would fail SPF");
+        return;
+    }
+    const toml::array* list = node->as_array();
+    if (list == nullptr || !list->is_array_of_tables() || list->empty()) {
+        r.error(r.position(*node), "'senders' must be a non-empty list of [[senders]] tables");
+        return;
+    }
+
+    std::size_t index = 0;
+    for (const toml::node& item : *list) {
+        const std::string where = "senders[" + std::to_string(index++) + "]";
+        const toml::table& entry = *item.as_table();
+        r.reject_unknown_keys(entry, where, {"ip4", "ip6", "note", "wide"});
+        const toml::node* v4 = entry.get("ip4");
+        const toml::node* v6 = entry.get("ip6");
+        if ((v4 == nullptr) == (v6 == nullptr)) {
+            r.error(r.position(entry), where + " needs exactly one of ip4 = \"…\" or ip6 = \"…\"");
+            continue;
+        }
+        const ip_family family = v4 != nullptr ? ip_family::v4 : ip_family::v6;
+        const std::string key = family == ip_family::v4 ? "ip4" : "ip6";
+        auto text = r.string(entry, key, where + "." + key, true);
+        if (!text)
+            continue;
+        const toml::node& value = *entry.get(key);
+        auto parsed = parse_network(*text, family);
+        if (const auto* e = std::get_if<network_parse_error>(&parsed)) {
+            r.error(r.position(value), where + "." + key + ": " + e->message);
+            continue;
+        }
+        sender s{std::get<ip_network>(parsed), *text, {}, false, r.position(value)};
+        s.note = r.string(entry, "note", where + ".note", false).value_or("");
+        s.wide = r.boolean(entry, "wide", where + ".wide").value_or(false);
+
+        const unsigned widest = family == ip_family::v4 ? widest_plain_v4 : widest_plain_v6;
+        if (s.network.prefix_length() < widest && !s.wide)
+            r.warning(s.where, where + ": \"" + *text + "\" is a very wide network (wider than /" +
+                                   std::to_string(widest) +
+                                   "); if that is intended, add wide = true to this entry");
+        zone.senders.push_back(std::move(s));
+    }
+
+    // Exact duplicates are refused: a second copy of a line is usually a paste that was
+    // meant to be edited into a different address.
+    std::map<ip_network, std::size_t> first_seen;
+    std::vector<bool> duplicate(zone.senders.size(), false);
+    for (std::size_t i = 0; i < zone.senders.size(); ++i) {
+        const auto [it, inserted] = first_seen.emplace(zone.senders[i].network, i);
+        if (inserted)
+            continue;
+        const sender& first = zone.senders[it->second];
+        r.error(zone.senders[i].where,
+                "\"" + zone.senders[i].text + "\" is a duplicate of \"" + first.text +
+                    "\" at line " + std::to_string(first.where.line) + "; remove one of them");
+        duplicate[i] = true;
+    }
+
+    std::vector<ip_network> networks;
+    std::vector<std::size_t> origin;
+    for (std::size_t i = 0; i < zone.senders.size(); ++i)
+        if (!duplicate[i]) {
+            networks.push_back(zone.senders[i].network);
+            origin.push_back(i);
+        }
+    for (const covered_network& c : find_covered(networks)) {
+        const sender& inner = zone.senders[origin[c.index]];
+        const sender& outer = zone.senders[origin[c.covered_by]];
+        r.warning(inner.where, "\"" + inner.text + "\" is already covered by \"" + outer.text +
+                                   "\" at line " + std::to_string(outer.where.line) +
+                                   "; it adds nothing to the record");
+    }
+}
+
+} // namespace
+
+std::optional<zone_spec> parse_zone(std::string_view text, const std::string& file,
+                                    diagnostics& out) {
+    diagnostics found;
+    toml_reader r(file, found);
+    auto root = r.parse(text);
+    if (!root) {
+        out.append(found);
+        return std::nullopt;
+    }
+    zone_spec zone;
+    zone.file = file;
+    r.reject_unknown_keys(*root, "", {"zone", "soa", "ns", "spf", "senders"});
+    if (auto apex = read_host_name(r, *root, "zone", "zone"))
+        zone.apex = *apex;
+    read_soa(r, *root, zone);
+    read_ns(r, *root, zone);
+    read_spf(r, *root, zone);
+    read_senders(r, *root, zone);
+    out.append(found);
+    if (found.has_errors())
+        return std::nullopt;
+    return zone;
+}
+
+std::optional<zone_spec> load_zone_file(const std::filesystem::path& path, diagnostics& out) {
+    auto text = read_bounded_file(path, max_zone_file_bytes, out);
+    if (!text)
+        return std::nullopt;
+    auto zone = parse_zone(*text, path.string(), out);
+    if (zone && path.stem().string() != zone->apex) {
+        out.error({path.string(), 0, 0}, "the file name says '" + path.stem().string() +
+                                             "' but zone = \"" + zone->apex +
+                                             "\"; rename the file to " + zone->apex + ".toml");
+        return std::nullopt;
+    }
+    return zone;
+}
+
+} // namespace spfd

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+#include "zone/zone_set.h"
+
+#include "net/network_set.h"
+#include "zone/zone_loader.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <system_error>
+
+namespace spfd {
+namespace {
+
+// Octets of the answer from which `check` warns that the budget is getting close.
+constexpr std::size_t near_budget_margin = 50;
+
+std::string soa_content(const soa_spec& soa, std::uint32_t serial) {
+    return soa.primary + ' ' + soa.hostmaster + ' ' + std::to_string(serial) + ' ' +
+           std::to_string(soa.refresh) + ' ' + std::to_string(soa.retry) + ' ' +
+           std::to_string(soa.expire) + ' ' + std::to_string(soa.minimum);
+}
+
+// FNV-1a, 64 bit: a stable fingerprint of what is served, to tell whether it changed.
+std::string fingerprint(const std::vector<dns_record>& records) {
+    std::uint64_t h = 14695981039346656037ull;
+    auto mix = [&h](std::string_view s) {
+        for (unsigned char c : s) {
+            h ^= c;
+            h *= 1099511628211ull;
+        }
+        h ^= 0xff; // field separator
+        h *= 1099511628211ull;
+    };
+    for (const dns_record& r : records) {
+        mix(r.name);
+        mix(r.type);
+        mix(r.content);
+        mix(std::to_string(r.ttl));
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    return hex;
+}
+
+bool inside(std::string_view name, std::string_view apex) {
+    return name.size() > apex.size() && name.ends_with(apex) &&
+           name[name.size() - apex.size() - 1] == '.';
+}
+
+std::vector<std::filesystem::path> zone_files(const std::filesystem::path& dir, diagnostics& out) {
+    std::vector<std::filesystem::path> files;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+        out.error({dir.string(), 0, 0}, "the zones folder does not exist or is not a folder");
+        return files;
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const auto name = entry.path().filename().string();
+        // Skip editor droppings (.#x.toml, .x.toml.swp) and backups (x.toml~).
+        if (name.starts_with('.') || entry.path().extension() != ".toml")
+            continue;
+        files.push_back(entry.path());
+    }
+    if (ec)
+        out.error({dir.string(), 0, 0}, "cannot list the zones folder: " + ec.message());
+    std::sort(files.begin(), files.end());
+    if (files.empty() && !ec)
+        out.error({dir.string(), 0, 0}, "no zone files (*.toml) in the zones folder");
+    return files;
+}
+
+} // namespace
+
+std::optional<compiled_zone> compile_zone(const zone_spec& spec, int id, diagnostics& out) {
+    std::vector<ip_network> networks;
+    networks.reserve(spec.senders.size());
+    for (const sender& s : spec.senders)
+        networks.push_back(s.network);
+    const std::vector<ip_network> aggregated = aggregate(networks);
+
+    compiled_zone zone;
+    zone.soa = spec.soa;
+    zone_summary& sum = zone.summary;
+    sum.file = spec.file;
+    sum.apex = spec.apex;
+    sum.id = id;
+    sum.sender_count = spec.senders.size();
+    sum.network_count = aggregated.size();
+    sum.spf = render_spf(aggregated, spec.all, spec.apex);
+
+    const record_measures& m = sum.spf.measures;
+    const source_position where =
+        spec.senders.empty() ? source_position{spec.file, 0, 0} : spec.senders.front().where;
+    if (m.answer_octets > spec.max_answer_octets) {
+        out.error(where, "the SPF answer for " + spec.apex + " would be " +
+                             std::to_string(m.answer_octets) + " octets, " +
+                             std::to_string(m.answer_octets - spec.max_answer_octets) +
+                             " over the budget of " + std::to_string(spec.max_answer_octets) +
+                             " (spf.max_answer_octets); " + std::to_string(aggregated.size()) +
+                             " networks after aggregation. Remove senders, list whole networks "
+                             "instead of single addresses, or raise the budget (at most 512)");
+        return std::nullopt;
+    }
+    if (m.answer_octets + near_budget_margin > spec.max_answer_octets)
+        out.warning(
+            where, "the SPF answer for " + spec.apex + " is " + std::to_string(m.answer_octets) +
+                       " octets, close to the budget of " + std::to_string(spec.max_answer_octets));
+
+    const std::string apex = spec.apex + ".";
+    zone.records.push_back({apex, "SOA", soa_content(spec.soa, 0), spec.soa.ttl});
+    for (const std::string& ns : spec.nameservers)
+        zone.records.push_back({apex, "NS", ns, spec.ns_ttl});
+    zone.records.push_back({apex, "TXT", txt_presentation(sum.spf.strings), spec.spf_ttl});
+    return zone;
+}
+
+void assign_serial(compiled_zone& zone, std::uint32_t serial) {
+    zone.summary.serial = serial;
+    zone.records.front().content = soa_content(zone.soa, serial);
+}
+
+zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const serial_store& serials) {
+    zone_set_result result;
+    std::vector<zone_spec> specs;
+    for (const auto& file : zone_files(zones_dir, result.findings))
+        if (auto spec = load_zone_file(file, result.findings))
+            specs.push_back(std::move(*spec));
+
+    for (const zone_spec& a : specs)
+        for (const zone_spec& b : specs)
+            if (inside(a.apex, b.apex))
+                result.findings.error({a.file, 0, 0}, "zone " + a.apex + " lies inside zone " +
+                                                          b.apex + " (" + b.file +
+                                                          "); serve it as names of that zone");
+    if (result.findings.has_errors())
+        return result;
+
+    std::vector<compiled_zone> compiled;
+    int id = 1;
+    for (const zone_spec& spec : specs) {
+        auto zone = compile_zone(spec, id++, result.findings);
+        if (zone)
+            compiled.push_back(std::move(*zone));
+    }
+    if (result.findings.has_errors())
+        return result;
+
+    const std::uint32_t today = today_yyyymmdd_utc();
+    for (compiled_zone& zone : compiled) {
+        const std::string print = fingerprint(zone.records); // SOA still carries serial 0
+        const std::uint32_t serial = serials.serial_for(zone.summary.apex, print, today);
+        assign_serial(zone, serial);
+        result.serials[zone.summary.apex] = {serial, print};
+    }
+    result.snap = std::make_shared<const snapshot>(std::move(compiled));
+    return result;
+}
+
+} // namespace spfd

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#include "protocol/request.h"
+
+#include <doctest/doctest.h>
+
+using namespace spfd;
+
+TEST_CASE("the unix connector's envelopes, as pdns 4.7.3 sends them") {
+    auto r = parse_envelope(
+        R"({"method": "lookup", "parameters": {"local": "127.0.0.1", "qname": "spf.connectoor.com.", "qtype": "ANY", "real-remote": "127.0.0.1/32", "remote": "127.0.0.1", "zone-id": -1}})");
+    REQUIRE(std::holds_alternative<request>(r));
+    const auto& req = std::get<request>(r);
+    CHECK(req.kind == method::lookup);
+    CHECK(req.qname == "spf.connectoor.com.");
+    CHECK(req.qtype == "ANY");
+    CHECK(req.zone_id == -1);
+
+    r = parse_envelope(
+        R"({"method": "list", "parameters": {"domain_id": -1, "include_disabled": false, "zonename": "spf.connectoor.com."}})");
+    REQUIRE(std::holds_alternative<request>(r));
+    CHECK(std::get<request>(r).kind == method::list);
+    CHECK(std::get<request>(r).zonename == "spf.connectoor.com.");
+
+    r = parse_envelope(
+        R"({"method": "initialize", "parameters": {"path": "/run/backend.sock", "timeout": "2000"}})");
+    CHECK(std::get<request>(r).kind == method::initialize);
+    r = parse_envelope(R"({"method": "getAllDomains", "parameters": {"include_disabled": true}})");
+    CHECK(std::get<request>(r).kind == method::get_all_domains);
+    r = parse_envelope(R"({"method": "setNotified", "parameters": {"id": 1, "serial": 2}})");
+    CHECK(std::get<request>(r).kind == method::unknown);
+}
+
+TEST_CASE("method names are matched case-insensitively") {
+    CHECK(method_from_name("getalldomains") == method::get_all_domains);
+    CHECK(method_from_name("LOOKUP") == method::lookup);
+    CHECK(method_from_name("getDomainMetadata") == method::get_domain_metadata);
+    CHECK(method_from_name("lookupx") == method::unknown);
+}
+
+TEST_CASE("numeric strings are accepted where pdns accepts them") {
+    auto r = parse_parameters("lookup", R"({"qname": "a.", "qtype": "ANY", "zone-id": "7"})");
+    CHECK(std::get<request>(r).zone_id == 7);
+}
+
+TEST_CASE("malformed requests are errors with a reason, never a crash") {
+    for (const char* bad :
+         {"", "{", "[]", "null", R"({"parameters": {}})", R"({"method": 5})",
+          R"({"method": "lookup", "parameters": []})",
+          R"({"method": "lookup", "parameters": {"qtype": "ANY"}})",
+          R"({"method": "lookup", "parameters": {"qname": 1, "qtype": "ANY"}})",
+          R"({"method": "lookup", "parameters": {"qname": "a", "qtype": "A", "zone-id": "x"}})"}) {
+        CAPTURE(bad);
+        auto r = parse_envelope(bad);
+        REQUIRE(std::holds_alternative<request_error>(r));
+        CHECK_FALSE(std::get<request_error>(r).message.empty());
+    }
+    const std::string long_name(2000, 'a');
+    auto r = parse_parameters("lookup", R"({"qname": ")" + long_name + R"(", "qtype": "ANY"})");
+    CHECK(std::holds_alternative<request_error>(r));
+    CHECK(std::holds_alternative<request_error>(parse_envelope(std::string(70000, ' '))));
+}

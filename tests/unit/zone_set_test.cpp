@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+#include "zone/zone_set.h"
+
+#include <doctest/doctest.h>
+#include <fstream>
+#include <unistd.h>
+
+using namespace spfd;
+
+namespace {
+
+struct fixture {
+    std::filesystem::path root;
+    fixture() {
+        root = std::filesystem::temp_directory_path() /
+               ("spfd-zone-set-" + std::to_string(::getpid()));
+        std::filesystem::remove_all(root);
+        std::filesystem::create_directories(root / "zones");
+        std::filesystem::create_directories(root / "state");
+    }
+    ~fixture() { std::filesystem::remove_all(root); }
+
+    void write_zone(const std::string& senders, const std::string& extra = "") {
+        std::ofstream(root / "zones" / "spf.connectoor.com.toml")
+            << "zone = \"spf.connectoor.com\"\n[soa]\nprimary = \"ns1.connectoor.com\"\n"
+               "hostmaster = \"hostmaster.connectoor.com\"\n[ns]\nnames = "
+               "[\"ns1.connectoor.com\"]\n"
+            << extra << senders;
+    }
+};
+
+std::string hosts(unsigned count) {
+    std::string out;
+    for (unsigned i = 0; i < count; ++i) // 100.64.x.y spaced by 2: nothing aggregates
+        out += "[[senders]]\nip4 = \"198.18." + std::to_string(i / 100) + "." +
+               std::to_string((i % 100) * 2 + 1) + "\"\n";
+    return out;
+}
+
+std::string messages(const diagnostics& d) {
+    std::string out;
+    for (const auto& item : d.items())
+        out += to_string(item) + "\n";
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("the shipped zones folder loads into a snapshot") {
+    serial_store serials(std::filesystem::temp_directory_path() / "spfd-no-state");
+    const auto result = load_zone_set(SPFD_SOURCE_DIR "/zones", serials);
+    REQUIRE_MESSAGE(result.snap != nullptr, messages(result.findings));
+    REQUIRE(result.snap->zones().size() == 1);
+    const auto& z = result.snap->zones()[0].summary;
+    CHECK(z.spf.text == "v=spf1 ip4:85.10.214.4 ip4:176.9.5.158 ip4:178.63.53.35 ~all");
+    CHECK(z.serial == today_yyyymmdd_utc() * 100u);
+    CHECK(result.snap->find_name("spf.connectoor.com.") != nullptr);
+}
+
+TEST_CASE("an answer over the size budget is refused with the overshoot and what to do") {
+    fixture f;
+    f.write_zone(hosts(40));
+    serial_store serials(f.root / "state");
+    const auto result = load_zone_set(f.root / "zones", serials);
+    CHECK(result.snap == nullptr);
+    const std::string m = messages(result.findings);
+    CAPTURE(m);
+    CHECK(m.find("would be 697 octets, 247 over the budget of 450") != std::string::npos);
+    CHECK(m.find(".toml:8:7: error:") != std::string::npos); // at the first sender
+    CHECK(m.find("Remove senders") != std::string::npos);
+}
+
+TEST_CASE("the budget is configurable up to 512 and near-budget answers warn") {
+    fixture f;
+    f.write_zone(hosts(27), "[spf]\nmax_answer_octets = 512\n");
+    serial_store serials(f.root / "state");
+    const auto result = load_zone_set(f.root / "zones", serials);
+    REQUIRE_MESSAGE(result.snap != nullptr, messages(result.findings));
+    const auto& m = result.snap->zones()[0].summary.spf.measures;
+    CHECK(m.answer_octets <= 512);
+    CHECK(m.string_count == 2);
+    CAPTURE(messages(result.findings));
+    CHECK(messages(result.findings).find("close to the budget") != std::string::npos);
+}
+
+TEST_CASE("the serial changes with the content and only then") {
+    fixture f;
+    serial_store serials(f.root / "state");
+    std::string error;
+    f.write_zone(hosts(3));
+    auto first = load_zone_set(f.root / "zones", serials);
+    REQUIRE(first.snap != nullptr);
+    REQUIRE(serials.commit(first.serials, error));
+    const auto serial1 = first.snap->zones()[0].summary.serial;
+
+    auto same = load_zone_set(f.root / "zones", serials);
+    CHECK(same.snap->zones()[0].summary.serial == serial1);
+
+    f.write_zone(hosts(4));
+    auto changed = load_zone_set(f.root / "zones", serials);
+    REQUIRE(changed.snap != nullptr);
+    CHECK(changed.snap->zones()[0].summary.serial == serial1 + 1);
+    const auto* soa = changed.snap->find_name("spf.connectoor.com.");
+    CHECK(soa->reply_for("SOA").find(std::to_string(serial1 + 1)) != std::string_view::npos);
+}
+
+TEST_CASE("an empty or missing zones folder is an error") {
+    fixture f;
+    serial_store serials(f.root / "state");
+    CHECK(messages(load_zone_set(f.root / "zones", serials).findings).find("no zone files") !=
+          std::string::npos);
+    CHECK(messages(load_zone_set(f.root / "missing", serials).findings).find("does not exist") !=
+          std::string::npos);
+}
