@@ -3,6 +3,8 @@
 
 #include "util/toml_reader.h"
 
+#include <boost/asio/ip/address.hpp>
+
 namespace spfd {
 namespace {
 
@@ -88,6 +90,47 @@ void read_limits(toml_reader& r, const toml::table& root, server_config& cfg) {
         l.idle_timeout = std::chrono::milliseconds(*v);
 }
 
+void read_admin(toml_reader& r, const toml::table& root, server_config& cfg) {
+    const toml::table* t = r.table(root, "admin", "admin", false);
+    if (t == nullptr)
+        return;
+    r.reject_unknown_keys(*t, "admin", {"address", "port"});
+    admin_listener_config admin;
+    if (auto a = r.string(*t, "address", "admin.address", false)) {
+        boost::system::error_code ec;
+        const auto address = boost::asio::ip::make_address(*a, ec);
+        // Reload and metrics have no authentication: only local users may reach them.
+        if (ec || !address.is_loopback())
+            r.error(r.position(*t->get("address")),
+                    "'admin.address' is \"" + *a +
+                        "\"; it must be a loopback address "
+                        "(127.0.0.1 or ::1): the admin endpoint has no authentication");
+        else
+            admin.address = *a;
+    }
+    if (auto p = r.integer(*t, "port", "admin.port", 1, 65535, false))
+        admin.port = static_cast<std::uint16_t>(*p);
+    cfg.admin = admin;
+}
+
+void read_pdns(toml_reader& r, const toml::table& root, server_config& cfg,
+               const std::filesystem::path& base) {
+    const toml::table* t = r.table(root, "pdns", "pdns", false);
+    if (t == nullptr)
+        return;
+    r.reject_unknown_keys(*t, "pdns", {"socket_dir", "control", "timeout_ms"});
+    pdns_control_config pdns;
+    if (auto p = read_path(r, *t, "socket_dir", "pdns.socket_dir", base))
+        pdns.socket_dir = *p;
+    else if (t->get("socket_dir") == nullptr)
+        r.error(r.position(*t), "missing key 'pdns.socket_dir': pdns's socket-dir setting");
+    if (auto c = r.string(*t, "control", "pdns.control", false))
+        pdns.control = *c;
+    if (auto v = r.integer(*t, "timeout_ms", "pdns.timeout_ms", 100, 60000, false))
+        pdns.timeout = std::chrono::milliseconds(*v);
+    cfg.pdns = pdns;
+}
+
 void read_log(toml_reader& r, const toml::table& root, server_config& cfg) {
     const toml::table* t = r.table(root, "log", "log", false);
     if (t == nullptr)
@@ -126,7 +169,8 @@ std::optional<server_config> parse_server_config(std::string_view text, const st
     cfg.zones_dir = resolve(base, "zones");
     cfg.state_dir = resolve(base, "state");
 
-    r.reject_unknown_keys(*root, "", {"zones", "state", "unix", "http", "limits", "log", "server"});
+    r.reject_unknown_keys(
+        *root, "", {"zones", "state", "unix", "http", "admin", "limits", "pdns", "log", "server"});
     if (const toml::table* t = r.table(*root, "zones", "zones", false)) {
         r.reject_unknown_keys(*t, "zones", {"dir"});
         if (auto p = read_path(r, *t, "dir", "zones.dir", base))
@@ -140,6 +184,8 @@ std::optional<server_config> parse_server_config(std::string_view text, const st
     read_unix(r, *root, cfg, base);
     read_http(r, *root, cfg);
     read_limits(r, *root, cfg);
+    read_pdns(r, *root, cfg, base);
+    read_admin(r, *root, cfg);
     read_log(r, *root, cfg);
     if (const toml::table* t = r.table(*root, "server", "server", false)) {
         r.reject_unknown_keys(*t, "server", {"threads"});

@@ -34,6 +34,20 @@ struct limits_config {
     std::chrono::milliseconds idle_timeout{300000};  ///< keep-alive wait between requests
 };
 
+/// The operators' endpoint: /metrics, /health, /zones, POST /reload. Loopback only, on its
+/// own port, so pdns's listener never offers it.
+struct admin_listener_config {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8054;
+};
+
+/// How to reach the local pdns after a reload, to purge its caches (optional).
+struct pdns_control_config {
+    std::filesystem::path socket_dir; ///< pdns's `socket-dir`
+    std::string control = "pdns_control";
+    std::chrono::milliseconds timeout{3000};
+};
+
 /// `config/backend.toml`. Relative paths are resolved against the file's folder.
 struct server_config {
     std::string file;
@@ -42,6 +56,8 @@ struct server_config {
     std::optional<http_listener_config> http;
     std::optional<unix_listener_config> unix_socket;
     limits_config limits;
+    std::optional<pdns_control_config> pdns;
+    std::optional<admin_listener_config> admin;
     log_level level = log_level::info;
     unsigned threads = 1;
 };

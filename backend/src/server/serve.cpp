@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "server/serve.h"
 
+#include "ops/admin_listener.h"
 #include "server/listeners.h"
 #include "util/log.h"
 
@@ -35,11 +36,12 @@ void wait_for_signals(boost::asio::signal_set& signals, boost::asio::io_context&
 
 } // namespace
 
-int serve(const server_config& config, const snapshot_holder& snapshots,
+int serve(const server_config& config, const snapshot_holder& snapshots, reloader& zones,
           std::function<void()> on_hangup) {
     boost::asio::io_context io(static_cast<int>(config.threads));
     std::unique_ptr<unix_listener> unix_side;
     std::unique_ptr<http_listener> http_side;
+    std::unique_ptr<admin_listener> admin_side;
     try {
         if (config.unix_socket) {
             unix_side =
@@ -50,10 +52,16 @@ int serve(const server_config& config, const snapshot_holder& snapshots,
             http_side = std::make_unique<http_listener>(io, *config.http, config.limits, snapshots);
             http_side->start();
         }
+        if (config.admin) {
+            admin_side = std::make_unique<admin_listener>(io, *config.admin, snapshots, zones);
+            admin_side->start();
+        }
     } catch (const std::exception& e) {
         log_event(log_level::error, "listen_failed", "error=" + spfd::quoted(e.what()));
         if (unix_side)
             unix_side->stop();
+        if (http_side)
+            http_side->stop();
         return 1;
     }
 
@@ -62,6 +70,8 @@ int serve(const server_config& config, const snapshot_holder& snapshots,
             unix_side->stop();
         if (http_side)
             http_side->stop();
+        if (admin_side)
+            admin_side->stop();
     };
     boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
     wait_for_signals(signals, io, on_hangup, stop_listeners);
@@ -71,6 +81,8 @@ int serve(const server_config& config, const snapshot_holder& snapshots,
         where += " unix=" + spfd::quoted(config.unix_socket->path.string());
     if (config.http)
         where += " http=" + config.http->address + ":" + std::to_string(config.http->port);
+    if (config.admin)
+        where += " admin=" + config.admin->address + ":" + std::to_string(config.admin->port);
     log_event(log_level::info, "ready", "threads=" + std::to_string(config.threads) + where);
 
     std::vector<std::thread> extra;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // spf-backend: the PowerDNS remote backend that serves spf.connectoor.com.
 #include "config/server_config.h"
+#include "ops/check_command.h"
+#include "server/reload_queue.h"
+#include "server/reloader.h"
 #include "server/serve.h"
 #include "util/log.h"
-#include "zone/report.h"
-#include "zone/zone_set.h"
 
 #include <boost/program_options.hpp>
 #include <iostream>
@@ -19,55 +20,19 @@ void print_findings(const diagnostics& found) {
         std::cerr << to_string(d) << '\n';
 }
 
-std::size_t warning_count(const diagnostics& found) {
-    return found.items().size() - found.error_count();
-}
-
-int check(const server_config& cfg, const serial_store& serials) {
-    const zone_set_result loaded = load_zone_set(cfg.zones_dir, serials);
-    print_findings(loaded.findings);
-    if (!loaded.snap) {
-        std::cerr << "refused: " << loaded.findings.error_count()
-                  << " error(s); nothing would be published\n";
-        return 1;
-    }
-    for (const auto& zone : loaded.snap->zones())
-        std::cout << describe_zone(zone.summary, serials);
-    std::cout << "ok: " << loaded.snap->zones().size() << " zone(s), "
-              << warning_count(loaded.findings) << " warning(s)\n";
-    return 0;
-}
-
 int run(const server_config& cfg, serial_store& serials) {
-    const zone_set_result loaded = load_zone_set(cfg.zones_dir, serials);
-    for (const diagnostic& d : loaded.findings.items())
-        log_event(d.level == severity::error ? log_level::error : log_level::warning,
-                  "zone_finding", "message=" + spfd::quoted(to_string(d)));
-    if (!loaded.snap) {
-        print_findings(loaded.findings);
-        log_event(log_level::error, "start_refused",
-                  "errors=" + std::to_string(loaded.findings.error_count()));
+    // Start-up and reload take the same path; at start-up a refusal is fatal.
+    snapshot_holder snapshots(nullptr);
+    reloader zones(cfg, serials, snapshots);
+    const reload_outcome first = zones.reload();
+    if (!first.published) {
+        for (const std::string& m : first.messages)
+            std::cerr << m << '\n';
+        log_event(log_level::error, "start_refused", "errors=" + std::to_string(first.errors));
         return 1;
     }
-    std::string error;
-    if (!serials.commit(loaded.serials, error)) {
-        log_event(log_level::error, "start_refused", "error=" + spfd::quoted(error));
-        return 1;
-    }
-    for (const auto& zone : loaded.snap->zones()) {
-        const auto& s = zone.summary;
-        log_event(log_level::info, "zone_loaded",
-                  "zone=" + s.apex + " serial=" + std::to_string(s.serial) +
-                      " senders=" + std::to_string(s.sender_count) +
-                      " networks=" + std::to_string(s.network_count) +
-                      " answer_octets=" + std::to_string(s.spf.measures.answer_octets) +
-                      " record=" + spfd::quoted(s.spf.text));
-    }
-    snapshot_holder snapshots(loaded.snap);
-    // Reload while running comes with the operations work; until then SIGHUP only says so.
-    return serve(cfg, snapshots, [] {
-        log_event(log_level::warning, "reload_unsupported", "hint=\"restart to reload\"");
-    });
+    reload_queue reloads([&zones] { zones.reload(); });
+    return serve(cfg, snapshots, zones, [&reloads] { reloads.request(); });
 }
 
 } // namespace
@@ -106,14 +71,15 @@ int main(int argc, char** argv) {
     }
     set_log_level(cfg->level);
 
+    if (args.count("check"))
+        return run_check(*cfg, std::cout, std::cerr);
+
     serial_store serials(cfg->state_dir);
     std::string error;
     if (!serials.load(error)) {
         std::cerr << error << '\n';
         return 1;
     }
-    if (args.count("check"))
-        return check(*cfg, serials);
 
     std::error_code ec;
     std::filesystem::create_directories(cfg->state_dir, ec);
