@@ -34,7 +34,7 @@ names = ["ns1.connectoor.com", "NS2.Connectoor.com."]
 ip4 = "85.10.214.4"
 note = "mail1"
 [[senders]]
-ip6 = "2001:DB8::/48"
+ip6 = "2A01:4F8:1::/48"
 )";
 
 } // namespace
@@ -83,7 +83,7 @@ TEST_CASE("a minimal zone is read with defaults, names normalised") {
     REQUIRE(zone->senders.size() == 2);
     CHECK(zone->senders[0].note == "mail1");
     CHECK(zone->senders[0].where.line == 8);
-    CHECK(zone->senders[1].network.to_string() == "2001:db8::/48");
+    CHECK(zone->senders[1].network.to_string() == "2a01:4f8:1::/48");
     CHECK(found.items().empty());
 }
 

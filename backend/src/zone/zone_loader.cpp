@@ -2,6 +2,7 @@
 #include "zone/zone_loader.h"
 
 #include "net/network_set.h"
+#include "net/special_ranges.h"
 #include "util/toml_reader.h"
 
 #include <algorithm>
@@ -236,6 +237,10 @@ void read_senders(toml_reader& r, const toml::table& root, zone_spec& zone) {
             r.warning(s.where, where + ": \"" + *text + "\" is a very wide network (wider than /" +
                                    std::to_string(widest) +
                                    "); if that is intended, add wide = true to this entry");
+        if (const auto what = special_purpose(s.network))
+            r.warning(s.where, where + ": \"" + *text + "\" lies in " + std::string(*what) +
+                                   " address space, which does not send mail on the Internet; "
+                                   "receivers will never see it");
         zone.senders.push_back(std::move(s));
     }
 
