@@ -57,7 +57,7 @@ class admin_session final : public closable, public std::enable_shared_from_this
     }
 
     void fail(std::string_view what) {
-        log_event(log_level::debug, "admin_session_failed", "reason=" + spfd::quoted(what));
+        log_event(log_level::debug, "admin_session_failed", "reason=" + log_quoted(what));
         shut();
     }
 

@@ -82,13 +82,13 @@ reload_outcome reloader::reload() {
     const auto started = clock::now();
     reload_outcome outcome;
     log_event(log_level::info, "reload_start",
-              "zones_dir=" + spfd::quoted(config_.zones_dir.string()));
+              "zones_dir=" + log_quoted(config_.zones_dir.string()));
 
     zone_set_result loaded = load_zone_set(config_.zones_dir, serials_);
     for (const diagnostic& d : loaded.findings.items()) {
         outcome.messages.push_back(to_string(d));
         log_event(d.level == severity::error ? log_level::error : log_level::warning,
-                  "zone_finding", "message=" + spfd::quoted(outcome.messages.back()));
+                  "zone_finding", "message=" + log_quoted(outcome.messages.back()));
     }
     outcome.errors = loaded.findings.error_count();
     outcome.warnings = loaded.findings.items().size() - outcome.errors;
@@ -165,14 +165,14 @@ void reloader::purge_pdns_caches(const std::vector<std::string>& changed_zones) 
     std::string error;
     // A new or removed zone must reach pdns's zone cache; `rediscover` re-reads getAllDomains.
     if (!run_bounded({pdns.control, socket_dir, "rediscover"}, pdns.timeout, error))
-        log_event(log_level::warning, "pdns_rediscover_failed", "error=" + spfd::quoted(error));
+        log_event(log_level::warning, "pdns_rediscover_failed", "error=" + log_quoted(error));
     for (const std::string& zone : changed_zones) {
         // `zone$` purges the zone and every name below it from the packet and query caches.
         if (run_bounded({pdns.control, socket_dir, "purge", zone + "$"}, pdns.timeout, error))
             log_event(log_level::info, "pdns_cache_purged", "zone=" + zone);
         else
             log_event(log_level::warning, "pdns_purge_failed",
-                      "zone=" + zone + " error=" + spfd::quoted(error));
+                      "zone=" + zone + " error=" + log_quoted(error));
     }
 }
 

@@ -57,7 +57,7 @@ int serve(const server_config& config, const snapshot_holder& snapshots, reloade
             admin_side->start();
         }
     } catch (const std::exception& e) {
-        log_event(log_level::error, "listen_failed", "error=" + spfd::quoted(e.what()));
+        log_event(log_level::error, "listen_failed", "error=" + log_quoted(e.what()));
         if (unix_side)
             unix_side->stop();
         if (http_side)
@@ -65,7 +65,8 @@ int serve(const server_config& config, const snapshot_holder& snapshots, reloade
         return 1;
     }
 
-    auto stop_listeners = [&] {
+    // Named, not a temporary: the signal handler keeps a reference to it.
+    const std::function<void()> stop_listeners = [&] {
         if (unix_side)
             unix_side->stop();
         if (http_side)
@@ -78,7 +79,7 @@ int serve(const server_config& config, const snapshot_holder& snapshots, reloade
 
     std::string where;
     if (config.unix_socket)
-        where += " unix=" + spfd::quoted(config.unix_socket->path.string());
+        where += " unix=" + log_quoted(config.unix_socket->path.string());
     if (config.http)
         where += " http=" + config.http->address + ":" + std::to_string(config.http->port);
     if (config.admin)

@@ -50,7 +50,7 @@ void log_event(log_level level, std::string_view event, std::string_view fields)
     std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
-std::string quoted(std::string_view text) {
+std::string log_quoted(std::string_view text) {
     bool plain = !text.empty();
     for (char c : text)
         if (c == ' ' || c == '"' || c == '\\' || c == '=' || static_cast<unsigned char>(c) < 0x20)
