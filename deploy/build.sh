@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Configures and builds spf-backend and its tests into build/ (RelWithDebInfo).
+# Arguments, if any, are the targets to build (try.sh builds only `spf-backend`).
+# Quiet: all output goes to build/build.log; on failure the compiler's error lines and the
+# end of the log are shown, on success the number of compiler warnings.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+build_type=${BUILD_TYPE:-RelWithDebInfo}
+mkdir -p build
+log=build/build.log
+: >"$log"
+
+fail() {
+    echo "build: $1 failed (full output: $log)" >&2
+    grep -E '(error|Error)[: ]|undefined reference|multiple definition' "$log" |
+        grep -v '^gmake' | head -n 30 >&2 || true
+    echo "build: last lines of $log:" >&2
+    tail -n 15 "$log" >&2
+    exit 1
+}
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE="$build_type" >>"$log" 2>&1 || fail "cmake configure"
+target_args=()
+(($# == 0)) || target_args=(--target "$@")
+cmake --build build -j"$(nproc)" "${target_args[@]}" >>"$log" 2>&1 || fail "cmake build"
+warnings=$(grep -c 'warning:' "$log" || true)
+echo "build: ok ($build_type${*:+, $*}; $warnings compiler warnings, see $log) -> build/backend/spf-backend"
