@@ -14,11 +14,15 @@ packages=(
     cmake g++ make pkg-config
     libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
     libtomlplusplus-dev doctest-dev
+    # spfctl probe asks DNS through ldns
+    libldns-dev
     # the real name server and its two backends used by try.sh and the integration tests
     pdns-server pdns-backend-remote pdns-backend-bind
     # DNS clients (dig, kdig) and the independent SPF judge (pyspf + dnspython)
     bind9-dnsutils knot-dnsutils
     python3 python3-spf python3-dnspython
+    # load while reloading (tests/integration/test_reload_load.py)
+    dnsperf
     ca-certificates
 )
 
