@@ -192,7 +192,7 @@ int cmd_probe(const command_line& cl) {
         "Prints one line (with perfdata after '|'). Exit: 0 OK, 1 WARNING, 2 CRITICAL,\n"
         "3 UNKNOWN.\n\nOptions");
     options.add_options()("server", po::value(&p.server)->default_value(p.server),
-                          "DNS server address")("port", po::value(&p.port)->default_value(5300),
+                          "DNS server address")("port", po::value(&p.port)->default_value(53),
                                                 "DNS server port")(
         "name", po::value(&p.name)->default_value(p.name),
         "SPF name to ask for")("warning", po::value(&p.warn_octets)->default_value(p.warn_octets),
