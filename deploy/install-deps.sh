@@ -23,6 +23,9 @@ packages=(
     python3 python3-spf python3-dnspython
     # load while reloading (tests/integration/test_reload_load.py)
     dnsperf
+    # the deployment tests (tests/package): cpack's dpkg-shlibdeps, systemd-analyze verify,
+    # the .deb's maintainer scripts, the alert rules' YAML
+    dpkg-dev systemd adduser python3-yaml
     ca-certificates
 )
 
