@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+// Shared by the fuzz targets: the snapshot they answer from, and the checks that turn a
+// wrong result (not only a crash) into a finding.
+#pragma once
+
+#include "protocol/answer.h"
+#include "protocol/request.h"
+#include "util/diagnostic.h"
+#include "zone/snapshot.h"
+#include "zone/zone_loader.h"
+#include "zone/zone_set.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace spfd::fuzz {
+
+/// Reports a broken invariant and aborts, so that libFuzzer (or the replay driver) keeps
+/// the input as a finding.
+[[noreturn]] inline void broken(std::string_view what, std::string_view detail = {}) {
+    std::fprintf(stderr, "fuzz invariant broken: %.*s\n%.*s\n", static_cast<int>(what.size()),
+                 what.data(), static_cast<int>(detail.size()), detail.data());
+    std::abort();
+}
+
+inline void require(bool ok, std::string_view what, std::string_view detail = {}) {
+    if (!ok)
+        broken(what, detail);
+}
+
+inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
+    return {reinterpret_cast<const char*>(data), size};
+}
+
+/// Every reply body pdns gets must be a JSON object with a `result` member (reference §2).
+inline void require_envelope_reply(std::string_view body) {
+    require(!body.empty(), "reply body is empty");
+    boost::system::error_code ec;
+    const boost::json::value doc = boost::json::parse(body, ec);
+    require(!ec, "reply body is not JSON", body);
+    require(doc.is_object() && doc.as_object().contains("result"), "reply has no 'result'", body);
+}
+
+/// A parsed request must be answered with an envelope; a refused one must say why, in an
+/// envelope too. Names are never accepted past the length limit.
+inline void require_parsed_and_answered(const snapshot& snap,
+                                        const std::variant<request, request_error>& parsed) {
+    if (const auto* error = std::get_if<request_error>(&parsed)) {
+        require(!error->message.empty(), "request_error without a message");
+        require_envelope_reply(error_reply(error->message));
+        return;
+    }
+    const request& req = std::get<request>(parsed);
+    require(req.qname.size() <= max_name_text && req.name.size() <= max_name_text &&
+                req.zonename.size() <= max_name_text,
+            "a name longer than max_name_text was accepted");
+    require_envelope_reply(answer(snap, req));
+}
+
+/// The shipped zone, compiled the way a reload compiles it: the answers every fuzz target
+/// that reaches answer() is checked against.
+inline std::shared_ptr<const snapshot> shipped_snapshot() {
+    const std::string path = SPFD_SOURCE_DIR "/zones/spf.connectoor.com.toml";
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    diagnostics found;
+    auto spec = parse_zone(text.str(), path, found);
+    require(spec.has_value(), "the shipped zone does not load", path);
+    auto zone = compile_zone(*spec, 1, found);
+    require(zone.has_value(), "the shipped zone does not compile", path);
+    assign_serial(*zone, 2026010101);
+    std::vector<compiled_zone> zones;
+    zones.push_back(std::move(*zone));
+    return std::make_shared<const snapshot>(std::move(zones));
+}
+
+} // namespace spfd::fuzz
