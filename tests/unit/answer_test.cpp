@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "protocol/answer.h"
+#include "protocol/notify_book.h"
 #include "zone/zone_loader.h"
 #include "zone/zone_set.h"
 
@@ -106,7 +107,7 @@ TEST_CASE("zone methods: getAllDomains, getDomainInfo, list") {
     CHECK(domains[0].at("zone").as_string() == "spf.connectoor.com.");
     CHECK(domains[0].at("id").as_int64() == 1);
     CHECK(domains[0].at("serial").as_int64() == 2026112700);
-    CHECK(domains[0].at("kind").as_string() == "native");
+    CHECK(domains[0].at("kind").as_string() == "master"); // pdns NOTIFYs its secondaries
 
     request info;
     info.kind = method::get_domain_info;
@@ -140,4 +141,166 @@ TEST_CASE("error replies are valid JSON envelopes with the reason in log") {
     const auto v = boost::json::parse(error_reply("bad \"thing\"\n"));
     CHECK(v.at("result").as_bool() == false);
     CHECK(v.at("log").as_array()[0].as_string() == "bad \"thing\"\n");
+}
+
+namespace {
+
+// A zone of the given overflow mode with a few networks of both families.
+snapshot make_mode_snapshot(const std::string& mode, int id = 1) {
+    const std::string text = R"(zone = "spf.connectoor.com"
+[soa]
+primary = "ns1.connectoor.com"
+hostmaster = "hostmaster.connectoor.com"
+[ns]
+names = ["ns1.connectoor.com"]
+[spf]
+overflow = ")" + mode + R"("
+[[senders]]
+ip4 = "85.10.214.0/24"
+[[senders]]
+ip4 = "176.9.5.158"
+[[senders]]
+ip6 = "2a01:4f8:10::/48"
+)";
+    diagnostics found;
+    auto spec = parse_zone(text, "z.toml", found);
+    REQUIRE(spec.has_value());
+    auto zone = compile_zone(*spec, id, found);
+    REQUIRE(zone.has_value());
+    assign_serial(*zone, 2026112700);
+    return snapshot({std::move(*zone)});
+}
+
+std::string only_txt(const boost::json::value& v) {
+    const auto& rows = v.at("result").as_array();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].at("qtype").as_string() == "TXT");
+    CHECK(rows[0].at("ttl").as_int64() == 300);
+    return std::string(rows[0].at("content").as_string());
+}
+
+// %{i} of an IPv6 client: its 32 nibbles in address order, dot-separated (RFC 7208 §7.3;
+// %{ir} would reverse them).
+std::string nibbles(std::string_view hex, bool upper) {
+    std::string out;
+    for (char c : hex) {
+        out.push_back(upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c);
+        out.push_back('.');
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("macro mode: the apex includes %{i}._ip and every well-formed per-IP name answers") {
+    const snapshot s = make_mode_snapshot("macro");
+    CHECK(only_txt(reply(s, lookup("spf.connectoor.com.", "TXT"))) ==
+          "\"v=spf1 include:%{i}._ip.spf.connectoor.com ~all\"");
+
+    // Listed (inside a network, a single address), unlisted: a record either way, never
+    // NXDOMAIN (a void lookup for the customer).
+    CHECK(only_txt(reply(s, lookup("85.10.214.77._ip.spf.connectoor.com.", "ANY"))) ==
+          "\"v=spf1 ip4:85.10.214.77 -all\"");
+    CHECK(only_txt(reply(s, lookup("85.10.214.0._ip.spf.connectoor.com.", "TXT"))) ==
+          "\"v=spf1 ip4:85.10.214.0 -all\"");
+    CHECK(only_txt(reply(s, lookup("176.9.5.158._ip.SPF.connectoor.com.", "ANY"))) ==
+          "\"v=spf1 ip4:176.9.5.158 -all\"");
+    CHECK(only_txt(reply(s, lookup("176.9.5.159._ip.spf.connectoor.com.", "ANY"))) ==
+          "\"v=spf1 -all\"");
+    CHECK(only_txt(reply(s, lookup("85.10.215.0._ip.spf.connectoor.com.", "ANY"))) ==
+          "\"v=spf1 -all\"");
+
+    // IPv6 as 32 nibbles, either letter case (receivers differ), RFC 5952 in the answer.
+    const std::string inside = "2a0104f80010abcd0000000000000001";
+    for (bool upper : {false, true}) {
+        CAPTURE(upper);
+        CHECK(only_txt(reply(s, lookup(nibbles(inside, upper) + "_ip.spf.connectoor.com.",
+                                       "ANY"))) == "\"v=spf1 ip6:2a01:4f8:10:abcd::1 -all\"");
+    }
+    CHECK(only_txt(reply(s, lookup(nibbles("2a0104f80011000000000000000000ff", false) +
+                                       "_ip.spf.connectoor.com.",
+                                   "TXT"))) == "\"v=spf1 -all\"");
+    // Types other than TXT at a per-IP name: NODATA (no rows), SOA never.
+    CHECK(answer(s, lookup("85.10.214.77._ip.spf.connectoor.com.", "A")) == false_reply);
+    CHECK(answer(s, lookup("85.10.214.77._ip.spf.connectoor.com.", "SOA")) == false_reply);
+}
+
+TEST_CASE("macro mode: _ip and the ancestors of per-IP names are empty non-terminals") {
+    const snapshot s = make_mode_snapshot("macro");
+    // "1.2.3.4.5" is no IPv4 address but the start of an IPv6 one's 32 nibbles.
+    for (const char* name :
+         {"_ip.spf.connectoor.com.", "85._ip.spf.connectoor.com.", "10.214._ip.spf.connectoor.com.",
+          "a.b.c._ip.spf.connectoor.com.", "1.2.3.4.5._ip.spf.connectoor.com."}) {
+        CAPTURE(name);
+        CHECK(types(reply(s, lookup(name, "ANY"))) == strings{"ENT"});
+        CHECK(answer(s, lookup(name, "TXT")) == false_reply);
+    }
+}
+
+TEST_CASE("macro mode: malformed per-IP names are not ours (NXDOMAIN)") {
+    const snapshot s = make_mode_snapshot("macro");
+    for (const char* name :
+         {"256.1.1.1._ip.spf.connectoor.com.", "01.2.3.4._ip.spf.connectoor.com.",
+          "1.2.3.4.55._ip.spf.connectoor.com.", "*._ip.spf.connectoor.com.",
+          "foo._ip.spf.connectoor.com.", "1.2.3.-4._ip.spf.connectoor.com.",
+          "ab.1._ip.spf.connectoor.com.", "x.85.10.214.77._ip.spf.connectoor.com."}) {
+        CAPTURE(name);
+        CHECK(answer(s, lookup(name, "ANY")) == false_reply);
+    }
+    // 33 nibbles: too many for IPv6.
+    CHECK(answer(s, lookup(nibbles("2a0104f80010abcd00000000000000010", false) +
+                               "_ip.spf.connectoor.com.",
+                           "ANY")) == false_reply);
+}
+
+TEST_CASE("split mode: the apex includes its children and each child is a TXT record") {
+    const snapshot s = make_mode_snapshot("split");
+    // Three networks fit one child; split still publishes a chain (the operator's choice).
+    CHECK(only_txt(reply(s, lookup("spf.connectoor.com.", "TXT"))) ==
+          "\"v=spf1 include:_s1.spf.connectoor.com ~all\"");
+    CHECK(only_txt(reply(s, lookup("_s1.spf.connectoor.com.", "ANY"))) ==
+          "\"v=spf1 ip4:85.10.214.0/24 ip4:176.9.5.158 ip6:2a01:4f8:10::/48 ~all\"");
+    CHECK(answer(s, lookup("_s2.spf.connectoor.com.", "ANY")) == false_reply);
+    CHECK(answer(s, lookup("1.2.3.4._ip.spf.connectoor.com.", "ANY")) == false_reply);
+}
+
+TEST_CASE("getUpdatedMasters lists a zone until setNotified reports its serial") {
+    notify_book::global().clear();
+    const snapshot s = make_mode_snapshot("flat", 7);
+    request updated;
+    updated.kind = method::get_updated_masters;
+    auto rows = reply(s, updated).at("result").as_array();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].at("zone").as_string() == "spf.connectoor.com.");
+    CHECK(rows[0].at("kind").as_string() == "master");
+    CHECK(rows[0].at("id").as_int64() == 7);
+    CHECK(rows[0].at("serial").as_int64() == 2026112700);
+
+    request notified;
+    notified.kind = method::set_notified;
+    notified.id = 8; // not ours
+    notified.serial = 2026112700;
+    CHECK(answer(s, notified) == false_reply);
+    notified.id = 7;
+    CHECK(answer(s, notified) == true_reply);
+    CHECK(reply(s, updated).at("result").as_array().empty());
+
+    // A reload with a new serial: listed again, with the serial pdns notified last.
+    notified.serial = 2026112600;
+    CHECK(answer(s, notified) == true_reply);
+    rows = reply(s, updated).at("result").as_array();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].at("notified_serial").as_int64() == 2026112600);
+    notify_book::global().clear();
+}
+
+TEST_CASE("macro zones are native: AXFR cannot carry their per-IP answers") {
+    notify_book::global().clear();
+    const snapshot s = make_mode_snapshot("macro");
+    request updated;
+    updated.kind = method::get_updated_masters;
+    CHECK(reply(s, updated).at("result").as_array().empty());
+    request all;
+    all.kind = method::get_all_domains;
+    CHECK(reply(s, all).at("result").as_array()[0].at("kind").as_string() == "native");
 }

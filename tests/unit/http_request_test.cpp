@@ -110,9 +110,25 @@ TEST_SUITE("request_from_http") {
               method::unknown);
         CHECK(parsed_ok(get("/")).kind == method::unknown);
         CHECK(parsed_ok(get("")).kind == method::unknown);
-        CHECK(
-            parsed_ok(http_input{"PATCH", "/dns/setNotified/1", form_type, "serial=2", {}}).kind ==
-            method::unknown);
+        CHECK(parsed_ok(http_input{"PATCH", "/dns/setFresh/1", form_type, {}, {}}).kind ==
+              method::unknown);
+    }
+
+    TEST_CASE("setNotified and getUpdatedMasters as pdns sends them in REST mode") {
+        // The serial is std::to_string of a double (reference §5.2).
+        const request notified = parsed_ok(
+            http_input{"PATCH", "/dns/setNotified/3", form_type, "serial=2026120102.000000", {}});
+        CHECK(notified.kind == method::set_notified);
+        CHECK(notified.id == 3);
+        CHECK(notified.serial == 2026120102u);
+        CHECK(parsed_ok(http_input{"PATCH", "/dns/setNotified/3", form_type, "serial=7", {}})
+                  .serial == 7u);
+        for (const char* body : {"", "serial=", "serial=1.5", "serial=-1", "serial=4294967296"}) {
+            CAPTURE(body);
+            CHECK(parsed_error(http_input{"PATCH", "/dns/setNotified/3", form_type, body, {}})
+                      .find("serial") != std::string::npos);
+        }
+        CHECK(parsed_ok(get("/dns/getUpdatedMasters")).kind == method::get_updated_masters);
     }
 
     TEST_CASE("missing segments are errors that name the segment") {

@@ -67,9 +67,12 @@ TEST_CASE("networks order IPv4 first, then numerically, wider first") {
 }
 
 TEST_CASE("special-purpose address space is recognised") {
-    auto net = [](std::string_view t, ip_family f) { return std::get<ip_network>(parse_network(t, f)); };
+    auto net = [](std::string_view t, ip_family f) {
+        return std::get<ip_network>(parse_network(t, f));
+    };
     CHECK(special_purpose(net("10.1.2.3", ip_family::v4)) == "private-use (RFC 1918)");
-    CHECK(special_purpose(net("192.0.2.0/24", ip_family::v4)) == "documentation, TEST-NET-1 (RFC 5737)");
+    CHECK(special_purpose(net("192.0.2.0/24", ip_family::v4)) ==
+          "documentation, TEST-NET-1 (RFC 5737)");
     CHECK(special_purpose(net("127.0.0.1", ip_family::v4)) == "loopback (RFC 1122)");
     CHECK(special_purpose(net("8.0.0.0/7", ip_family::v4)) == std::nullopt);
     CHECK(special_purpose(net("0.0.0.0/0", ip_family::v4)).has_value()); // overlaps them all

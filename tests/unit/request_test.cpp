@@ -26,8 +26,31 @@ TEST_CASE("the unix connector's envelopes, as pdns 4.7.3 sends them") {
     CHECK(std::get<request>(r).kind == method::initialize);
     r = parse_envelope(R"({"method": "getAllDomains", "parameters": {"include_disabled": true}})");
     CHECK(std::get<request>(r).kind == method::get_all_domains);
-    r = parse_envelope(R"({"method": "setNotified", "parameters": {"id": 1, "serial": 2}})");
+    r = parse_envelope(R"({"method": "getUpdatedMasters", "parameters": {}})");
+    CHECK(std::get<request>(r).kind == method::get_updated_masters);
+    r = parse_envelope(R"({"method": "setFresh", "parameters": {"id": 1}})");
     CHECK(std::get<request>(r).kind == method::unknown);
+}
+
+TEST_CASE("setNotified: the zone id and the serial, which pdns writes from a double") {
+    for (const char* serial :
+         {"2026120102", "2026120102.0", "\"2026120102\"", "\"2026120102.000000\""}) {
+        CAPTURE(serial);
+        auto r = parse_envelope(
+            std::string(R"({"method": "setNotified", "parameters": {"id": 1, "serial": )") +
+            serial + "}}");
+        REQUIRE(std::holds_alternative<request>(r));
+        CHECK(std::get<request>(r).kind == method::set_notified);
+        CHECK(std::get<request>(r).id == 1);
+        CHECK(std::get<request>(r).serial == 2026120102u);
+    }
+    for (const char* serial : {"-1", "1.5", "4294967296", "\"x\"", "null", "true"}) {
+        CAPTURE(serial);
+        auto r = parse_envelope(
+            std::string(R"({"method": "setNotified", "parameters": {"id": 1, "serial": )") +
+            serial + "}}");
+        CHECK(std::holds_alternative<request_error>(r));
+    }
 }
 
 TEST_CASE("method names are matched case-insensitively") {

@@ -112,3 +112,19 @@ TEST_CASE("an empty or missing zones folder is an error") {
     CHECK(messages(load_zone_set(f.root / "missing", serials).findings).find("does not exist") !=
           std::string::npos);
 }
+
+TEST_CASE("a macro zone's serial follows its networks, which are in no record") {
+    fixture f;
+    serial_store serials(f.root / "state");
+    std::string error;
+    const std::string macro = "[spf]\noverflow = \"macro\"\n";
+    f.write_zone(hosts(3), macro);
+    auto first = load_zone_set(f.root / "zones", serials);
+    REQUIRE(first.snap != nullptr);
+    REQUIRE(serials.commit(first.serials, error));
+    const auto serial1 = first.snap->zones()[0].summary.serial;
+    f.write_zone(hosts(4), macro);
+    auto changed = load_zone_set(f.root / "zones", serials);
+    REQUIRE(changed.snap != nullptr);
+    CHECK(changed.snap->zones()[0].summary.serial == serial1 + 1);
+}

@@ -9,6 +9,27 @@
 namespace spfd {
 namespace {
 
+boost::json::object record_json(const std::string& name, const spf_record& r) {
+    const auto& m = r.measures;
+    boost::json::array strings;
+    for (const auto& str : r.strings)
+        strings.emplace_back(str);
+    return {{"name", name},
+            {"record", r.text},
+            {"strings", std::move(strings)},
+            {"record_octets", m.text_octets},
+            {"answer_octets", m.answer_octets},
+            {"answer_edns_octets", m.answer_octets_edns},
+            {"dns_lookups", m.dns_lookups}};
+}
+
+boost::json::array children_json(const zone_summary& s) {
+    boost::json::array out;
+    for (const child_record& child : s.children)
+        out.push_back(record_json(child.name, child.spf));
+    return out;
+}
+
 boost::json::array zones_json(const snapshot* served) {
     boost::json::array zones;
     if (served == nullptr)
@@ -29,7 +50,11 @@ boost::json::array zones_json(const snapshot* served) {
                                             {"record_octets", m.text_octets},
                                             {"answer_octets", m.answer_octets},
                                             {"answer_edns_octets", m.answer_octets_edns},
-                                            {"dns_lookups", m.dns_lookups}});
+                                            {"dns_lookups", m.dns_lookups},
+                                            {"mode", to_string(s.mode)},
+                                            {"configured_mode", to_string(s.configured)},
+                                            {"customer_lookups", s.customer_lookups},
+                                            {"children", children_json(s)}});
     }
     return zones;
 }

@@ -6,9 +6,19 @@
 namespace spfd {
 namespace {
 
+// In the order of enum class method; the array's size makes a forgotten one a compile error.
 constexpr std::array<const char*, request_metrics::method_count> method_names{
-    "initialize",        "lookup", "getAllDomains", "getDomainInfo", "list", "getAllDomainMetadata",
-    "getDomainMetadata", "other"};
+    "initialize",
+    "lookup",
+    "getAllDomains",
+    "getDomainInfo",
+    "list",
+    "getAllDomainMetadata",
+    "getDomainMetadata",
+    "getUpdatedMasters",
+    "setNotified",
+    "other"};
+static_assert(method_names.back() != nullptr, "a method has no metric name");
 constexpr std::array<const char*, 2> connector_names{"http", "unix"};
 
 std::string number(double v) {

@@ -279,7 +279,8 @@ std::optional<std::string> why_not_ip4_network(std::string_view text) {
         start = dot + 1;
     }
     if (parts != 4)
-        return log_quoted(text) + " is not a dotted-quad IPv4 address (four numbers, no shortening)";
+        return log_quoted(text) +
+               " is not a dotted-quad IPv4 address (four numbers, no shortening)";
     return std::nullopt;
 }
 
@@ -372,7 +373,8 @@ class term_parser {
             return;
         }
         if (name.empty() || !is_alpha(name.front())) {
-            error("invalid modifier name " + log_quoted(name) + ": it must start with a letter (§12)");
+            error("invalid modifier name " + log_quoted(name) +
+                  ": it must start with a letter (§12)");
             return;
         }
         if (iequals(name, "redirect") || iequals(name, "exp")) {
@@ -495,8 +497,8 @@ class term_parser {
         } else if (arg.front() == '/') {
             cidr = arg;
         } else {
-            error("unexpected " + log_quoted(arg.substr(0, 1)) + " after " + log_quoted(mech) + "; write " +
-                  mech + ", " + mech + ":<domain> or " + mech + "/<prefix>");
+            error("unexpected " + log_quoted(arg.substr(0, 1)) + " after " + log_quoted(mech) +
+                  "; write " + mech + ", " + mech + ":<domain> or " + mech + "/<prefix>");
             return false;
         }
         if (!domain.empty()) {

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "protocol/answer.h"
 
+#include "net/ip_network.h"
+#include "protocol/notify_book.h"
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
+#include <optional>
 
 namespace spfd {
 namespace {
@@ -14,19 +18,105 @@ char ascii_upper(char c) {
     return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
 }
 
-std::string_view lookup_reply(const snapshot& snap, const request& req) {
+void append_ipv4(std::string& out, std::uint32_t address) {
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        out += std::to_string((address >> shift) & 0xff);
+        if (shift > 0)
+            out.push_back('.');
+    }
+}
+
+// `v=spf1 ip4:<ip> -all` when the address is ours, `v=spf1 -all` when not: a TXT answer for
+// every well-formed per-IP name, since NXDOMAIN or NODATA would be a void lookup for the
+// customer (RFC 7208 §4.6.4) and a missing record a permerror of their include.
+void per_ip_spf(const per_ip_zone& zone, const per_ip_name& parsed, std::string& out) {
+    out += "v=spf1 ";
+    if (parsed.kind == per_ip_name::address_v4 && zone.ranges->contains_v4(parsed.v4)) {
+        out += "ip4:";
+        append_ipv4(out, parsed.v4);
+        out.push_back(' ');
+    } else if (parsed.kind == per_ip_name::address_v6 && zone.ranges->contains_v6(parsed.v6)) {
+        out += ip_network::from_integer(ip_family::v6, parsed.v6, 128).to_mechanism();
+        out.push_back(' ');
+    }
+    out += "-all";
+}
+
+// Per-IP names of a macro-mode zone are computed, never stored: the answer for `name`
+// (lower case, trailing dot), or nullopt when it is not such a name.
+std::optional<std::string_view> per_ip_reply(const snapshot& snap, std::string_view name,
+                                             std::string_view upper_qtype, std::string& out) {
+    const per_ip_zone* zone = snap.find_per_ip_zone(name);
+    if (zone == nullptr)
+        return std::nullopt;
+    const per_ip_name parsed =
+        parse_per_ip_labels(name.substr(0, name.size() - zone->suffix.size()));
+    const bool address =
+        parsed.kind == per_ip_name::address_v4 || parsed.kind == per_ip_name::address_v6;
+    if (parsed.kind == per_ip_name::malformed)
+        return false_reply; // NXDOMAIN, after pdns's wildcard probe
+    const bool any = upper_qtype == "ANY";
+    if (!(any || (address && upper_qtype == "TXT")))
+        return false_reply; // the name exists: NODATA for other types
+    // Names and the SPF text hold only letters, digits, '.', ':', '-' and '%': no JSON escapes.
+    out.assign(R"({"result":[{"qtype":")");
+    out += address ? "TXT" : "ENT";
+    out += R"(","qname":")";
+    out += name;
+    out += R"(","content":")";
+    if (address) {
+        out += R"(\")";
+        per_ip_spf(*zone, parsed, out);
+        out += R"(\")";
+    }
+    out += R"(","ttl":)";
+    out += std::to_string(zone->ttl);
+    out += R"(,"domain_id":)";
+    out += std::to_string(zone->zone_id);
+    out += "}]}";
+    return out;
+}
+
+std::string_view lookup_reply(const snapshot& snap, const request& req, std::string& scratch) {
     // Reused per thread so that the answer path does not allocate once warmed up.
     thread_local std::string name;
     thread_local std::string qtype;
     if (!canonical_name(req.qname, name))
         return false_reply;
-    const snapshot::name_entry* entry = snap.find_name(name);
-    if (entry == nullptr)
-        return false_reply;
     qtype.assign(req.qtype);
     for (char& c : qtype)
         c = ascii_upper(c);
-    return entry->reply_for(qtype);
+    if (const snapshot::name_entry* entry = snap.find_name(name))
+        return entry->reply_for(qtype);
+    return per_ip_reply(snap, name, qtype, scratch).value_or(false_reply);
+}
+
+// Zones whose served serial pdns has not sent NOTIFYs for yet. pdns then NOTIFYs the
+// zone's secondaries and calls setNotified with that serial.
+std::string_view updated_masters_reply(const snapshot& snap, std::string& out) {
+    out.assign(R"({"result":[)");
+    bool first = true;
+    for (const snapshot::zone_entry& zone : snap.zones()) {
+        const zone_summary& z = zone.summary;
+        const auto notified = notify_book::global().notified(z.apex);
+        if (!transferable(z) || notified == z.serial)
+            continue;
+        if (!first)
+            out.push_back(',');
+        first = false;
+        out += domain_info_text(z, notified.value_or(0));
+    }
+    out += "]}";
+    return out;
+}
+
+std::string_view set_notified_reply(const snapshot& snap, const request& req) {
+    for (const snapshot::zone_entry& zone : snap.zones())
+        if (zone.summary.id == req.id) {
+            notify_book::global().record(zone.summary.apex, req.serial);
+            return true_reply;
+        }
+    return false_reply;
 }
 
 const snapshot::zone_entry* zone_named(const snapshot& snap, std::string_view text) {
@@ -50,11 +140,16 @@ bool canonical_name(std::string_view name, std::string& buffer) {
 }
 
 std::string_view answer(const snapshot& snap, const request& req) {
+    thread_local std::string scratch;
+    return answer(snap, req, scratch);
+}
+
+std::string_view answer(const snapshot& snap, const request& req, std::string& scratch) {
     switch (req.kind) {
     case method::initialize:
         return true_reply;
     case method::lookup:
-        return lookup_reply(snap, req);
+        return lookup_reply(snap, req, scratch);
     case method::get_all_domains:
         return snap.all_domains_reply();
     case method::get_domain_info: {
@@ -65,6 +160,10 @@ std::string_view answer(const snapshot& snap, const request& req) {
         const auto* zone = zone_named(snap, req.zonename);
         return zone != nullptr ? std::string_view(zone->list_reply) : false_reply;
     }
+    case method::get_updated_masters:
+        return updated_masters_reply(snap, scratch);
+    case method::set_notified:
+        return set_notified_reply(snap, req);
     case method::get_all_domain_metadata: // we keep no metadata: false means "none"
     case method::get_domain_metadata:
     case method::unknown:

@@ -153,7 +153,8 @@ class rest_parameters {
 };
 
 std::variant<request, request_error> from_rest(method kind, rest_parameters params,
-                                               std::string_view zone_id_header) {
+                                               std::string_view zone_id_header,
+                                               std::string_view form_body) {
     request req;
     req.kind = kind;
     bool ok = true;
@@ -176,8 +177,17 @@ std::variant<request, request_error> from_rest(method kind, rest_parameters para
         ok = params.take_int(0, "domain_id", req.domain_id) &&
              params.take(1, "zonename", true, req.zonename);
         break;
+    case method::set_notified: {
+        // PATCH /setNotified/{id} with the body `serial=<std::to_string(double)>`.
+        ok = params.take_int(0, "id", req.id);
+        const auto serial = form_field(form_body, "serial");
+        if (ok && (!serial || !parse_serial_text(*serial, req.serial)))
+            return request_error{"setNotified needs a form field 'serial' with a SOA serial"};
+        break;
+    }
     case method::initialize:
     case method::get_all_domains: // its includeDisabled query parameter changes nothing here
+    case method::get_updated_masters:
     case method::unknown:
         break;
     }
@@ -216,7 +226,7 @@ std::variant<request, request_error> request_from_http(const http_input& in) {
 
     segments.erase(segments.begin(), segments.begin() + static_cast<std::ptrdiff_t>(at + 1));
     return from_rest(method_from_name(method_name), rest_parameters(std::move(segments)),
-                     in.zone_id_header);
+                     in.zone_id_header, in.body);
 }
 
 } // namespace spfd

@@ -47,6 +47,24 @@ bool read_int(const boost::json::object& params, std::string_view key, std::int6
     return false;
 }
 
+// A SOA serial. pdns sends setNotified's serial as a JSON number, written from a double,
+// so "2026120101" and "2026120101.0" both occur; a numeric string is accepted as well.
+bool read_serial(const boost::json::object& params, std::uint32_t& out, std::string& error) {
+    const auto* v = params.if_contains("serial");
+    if (v != nullptr && v->is_string() && parse_serial_text(v->get_string(), out))
+        return true;
+    if (v != nullptr && v->is_number()) {
+        const double value = v->to_number<double>();
+        if (value >= 0 && value <= 4294967295.0 &&
+            value == static_cast<double>(static_cast<std::uint32_t>(value))) {
+            out = static_cast<std::uint32_t>(value);
+            return true;
+        }
+    }
+    error = "parameter 'serial' is missing or not a serial (0 to 4294967295)";
+    return false;
+}
+
 bool read_string(const boost::json::object& params, std::string_view key, std::string& out,
                  std::string& error, bool required) {
     const auto* v = params.if_contains(key);
@@ -88,8 +106,12 @@ std::variant<request, request_error> from_object(method kind, const boost::json:
         ok = read_string(params, "zonename", req.zonename, error, true) &&
              read_int(params, "domain_id", req.domain_id, error);
         break;
+    case method::set_notified:
+        ok = read_int(params, "id", req.id, error) && read_serial(params, req.serial, error);
+        break;
     case method::initialize:
     case method::get_all_domains:
+    case method::get_updated_masters:
     case method::unknown:
         break;
     }
@@ -105,8 +127,25 @@ const boost::json::object& empty_object() {
 
 } // namespace
 
+bool parse_serial_text(std::string_view text, std::uint32_t& out) {
+    // "2026120101" or, as pdns's REST body writes it (std::to_string of a double),
+    // "2026120101.000000": digits, then optionally a '.' and zeros only.
+    const auto dot = text.find('.');
+    const std::string_view whole = text.substr(0, dot);
+    if (dot != std::string_view::npos &&
+        text.substr(dot + 1).find_first_not_of('0') != std::string_view::npos)
+        return false;
+    if (whole.empty() || whole.size() > 10 || whole.find_first_not_of("0123456789") != whole.npos)
+        return false;
+    const std::uint64_t value = std::stoull(std::string(whole));
+    if (value > 0xffffffffull)
+        return false;
+    out = static_cast<std::uint32_t>(value);
+    return true;
+}
+
 method method_from_name(std::string_view name) {
-    static constexpr std::array<std::pair<std::string_view, method>, 7> names{{
+    static constexpr std::array<std::pair<std::string_view, method>, 9> names{{
         {"initialize", method::initialize},
         {"lookup", method::lookup},
         {"getAllDomains", method::get_all_domains},
@@ -114,6 +153,8 @@ method method_from_name(std::string_view name) {
         {"list", method::list},
         {"getAllDomainMetadata", method::get_all_domain_metadata},
         {"getDomainMetadata", method::get_domain_metadata},
+        {"getUpdatedMasters", method::get_updated_masters},
+        {"setNotified", method::set_notified},
     }};
     for (const auto& [text, kind] : names)
         if (iequals(text, name))

@@ -17,8 +17,14 @@ enum class method {
     list,
     get_all_domain_metadata,
     get_domain_metadata,
+    get_updated_masters, ///< pdns with `primary=yes` polls it for zones to NOTIFY about
+    set_notified,        ///< and then reports the serial it sent NOTIFYs for
     unknown,
 };
+
+/// A SOA serial in text: decimal digits, optionally followed by '.' and zeros (pdns's REST
+/// body for setNotified writes the serial as a double). False if it is not one.
+bool parse_serial_text(std::string_view text, std::uint32_t& out);
 
 /// Case-insensitive: `getAllDomains`, `getalldomains` and `GETALLDOMAINS` are one method.
 method method_from_name(std::string_view name);
@@ -33,6 +39,8 @@ struct request {
     std::string kind_arg; ///< getDomainMetadata's `kind`
     std::string zonename; ///< list
     std::int64_t domain_id = -1;
+    std::int64_t id = -1;     ///< setNotified: the zone id of getUpdatedMasters
+    std::uint32_t serial = 0; ///< setNotified
 };
 
 /// Why a request could not be understood; sent back in the reply's `log`.

@@ -159,7 +159,7 @@ class http_session final : public closable, public std::enable_shared_from_this<
             request_metrics::global().record_error(connector::http);
         } else if ((snapshot_ = snapshots_.get())) {
             const request& r = std::get<request>(parsed);
-            body = answer(*snapshot_, r);
+            body = answer(*snapshot_, r, owned_body_);
             request_metrics::global().record(connector::http, r.kind,
                                              std::chrono::steady_clock::now() - started);
         } else {
@@ -250,7 +250,7 @@ class http_session final : public closable, public std::enable_shared_from_this<
     std::optional<http::request_parser<http::string_body>> parser_;
     std::optional<http::response<http::span_body<const char>>> response_;
     std::shared_ptr<const snapshot> snapshot_; ///< keeps the reply body alive while writing
-    std::string owned_body_;
+    std::string owned_body_;                   ///< error replies and replies computed per query
     std::string peer_;
     std::uint64_t id_ = 0;
     bool closing_ = false;

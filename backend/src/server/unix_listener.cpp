@@ -114,7 +114,7 @@ class unix_session final : public closable, public std::enable_shared_from_this<
         } else if (const auto snap = snapshots_.get()) {
             // Copied, so the snapshot is released before the write: replies are small.
             const request& req = std::get<request>(parsed);
-            out_.append(answer(*snap, req));
+            out_.append(answer(*snap, req, scratch_));
             request_metrics::global().record(connector::unix_socket, req.kind,
                                              std::chrono::steady_clock::now() - started);
         } else {
@@ -218,6 +218,7 @@ class unix_session final : public closable, public std::enable_shared_from_this<
     std::string in_;          ///< received, not yet answered
     std::size_t scanned_ = 0; ///< prefix of in_ known to hold no newline
     std::string out_;
+    std::string scratch_; ///< replies computed per query (per-IP answers), reused
     std::uint64_t id_ = 0;
     bool partial_armed_ = false;
     bool closing_ = false;

@@ -3,20 +3,49 @@
 
 namespace spfd {
 
+namespace {
+
+std::string size_line(const record_measures& m) {
+    return std::to_string(m.text_octets) + " octets in " + std::to_string(m.string_count) +
+           (m.string_count == 1 ? " string" : " strings") + "; DNS answer " +
+           std::to_string(m.answer_octets) + " octets (" + std::to_string(m.answer_octets_edns) +
+           " with EDNS)";
+}
+
+std::string layout_line(const zone_summary& zone) {
+    std::string out = std::string(to_string(zone.mode));
+    if (zone.configured != zone.mode)
+        out += " (chosen by overflow = \"" + std::string(to_string(zone.configured)) + "\")";
+    switch (zone.mode) {
+    case overflow_mode::flat:
+        return out + ": one record";
+    case overflow_mode::split:
+        return out + ": the apex includes " + std::to_string(zone.children.size()) +
+               (zone.children.size() == 1 ? " child record" : " child records");
+    case overflow_mode::macro:
+        return out + ": per-IP answers at <ip>._ip." + zone.apex +
+               ", computed per query; secondaries cannot transfer them";
+    case overflow_mode::auto_:
+        break;
+    }
+    return out;
+}
+
+} // namespace
+
 std::string describe_zone(const zone_summary& zone, const serial_store& remembered) {
     const record_measures& m = zone.spf.measures;
     std::string out = zone.apex + "  (" + zone.file + ")\n";
+    out += "  layout:  " + layout_line(zone) + "\n";
     out += "  record:  \"" + zone.spf.text + "\"\n";
     out += "  senders: " + std::to_string(zone.sender_count) + " entries, " +
            std::to_string(zone.network_count) + " networks after aggregation\n";
-    out += "  size:    " + std::to_string(m.text_octets) + " octets in " +
-           std::to_string(m.string_count) + (m.string_count == 1 ? " string" : " strings") +
-           "; DNS answer " + std::to_string(m.answer_octets) + " octets (" +
-           std::to_string(m.answer_octets_edns) + " with EDNS)\n";
+    out += "  size:    " + size_line(m) + "\n";
+    for (const child_record& child : zone.children)
+        out += "  child:   " + child.name + ": " + size_line(child.spf.measures) + "\n";
     out += "  lookups: " + std::to_string(m.dns_lookups) +
-           " in our record; a customer's "
-           "include:" +
-           zone.apex + " costs them " + std::to_string(1 + m.dns_lookups) + " of their 10\n";
+           " in our record; a customer's include:" + zone.apex + " costs them " +
+           std::to_string(zone.customer_lookups) + " of their 10\n";
     const auto& known = remembered.entries();
     const auto it = known.find(zone.apex);
     std::string serial_note = "new zone";

@@ -19,12 +19,12 @@ boost::json::object record_json(const dns_record& r, int zone_id) {
             {"domain_id", zone_id}};
 }
 
-boost::json::object domain_info_json(const zone_summary& z) {
+boost::json::object domain_info_json(const zone_summary& z, std::uint32_t notified_serial = 0) {
     return {{"id", z.id},
             {"zone", z.apex + "."},
-            {"kind", "native"},
+            {"kind", transferable(z) ? "master" : "native"},
             {"serial", z.serial},
-            {"notified_serial", 0},
+            {"notified_serial", notified_serial},
             {"last_check", 0},
             {"masters", boost::json::array()}};
 }
@@ -34,6 +34,10 @@ std::string result_body(boost::json::value result) {
 }
 
 } // namespace
+
+std::string domain_info_text(const zone_summary& z, std::uint32_t notified_serial) {
+    return boost::json::serialize(domain_info_json(z, notified_serial));
+}
 
 std::string_view snapshot::name_entry::reply_for(std::string_view upper_qtype) const {
     if (upper_qtype == "ANY")
@@ -67,6 +71,8 @@ snapshot::snapshot(std::vector<compiled_zone> zones) {
         entry.list_reply = result_body(std::move(listed));
         all_domains.push_back(domain_info_json(entry.summary));
         zone_index_.emplace(entry.summary.apex + ".", zones_.size());
+        if (z.per_ip)
+            per_ip_zones_.push_back(std::move(*z.per_ip));
         zones_.push_back(std::move(entry));
     }
 
@@ -82,6 +88,13 @@ snapshot::snapshot(std::vector<compiled_zone> zones) {
 const snapshot::name_entry* snapshot::find_name(std::string_view name) const {
     const auto it = names_.find(name);
     return it == names_.end() ? nullptr : &it->second;
+}
+
+const per_ip_zone* snapshot::find_per_ip_zone(std::string_view name) const {
+    for (const per_ip_zone& z : per_ip_zones_)
+        if (name.size() > z.suffix.size() && name.ends_with(z.suffix))
+            return &z;
+    return nullptr;
 }
 
 const snapshot::zone_entry* snapshot::find_zone(std::string_view apex) const {

@@ -176,7 +176,8 @@ void read_spf(toml_reader& r, const toml::table& root, zone_spec& zone) {
     zone.spf_ttl = 300;
     if (spf == nullptr)
         return;
-    r.reject_unknown_keys(*spf, "spf", {"all", "ttl", "max_answer_octets"});
+    r.reject_unknown_keys(*spf, "spf",
+                          {"all", "ttl", "max_answer_octets", "overflow", "max_customer_lookups"});
     if (auto all = r.string(*spf, "all", "spf.all", false)) {
         if (*all == "~all")
             zone.all = all_qualifier::softfail;
@@ -191,6 +192,24 @@ void read_spf(toml_reader& r, const toml::table& root, zone_spec& zone) {
     zone.spf_ttl = u32(r.integer(*spf, "ttl", "spf.ttl", 1, max_ttl, false), 300);
     zone.max_answer_octets = u32(
         r.integer(*spf, "max_answer_octets", "spf.max_answer_octets", 100, max_budget, false), 450);
+    if (auto mode = r.string(*spf, "overflow", "spf.overflow", false)) {
+        if (*mode == "flat")
+            zone.overflow = overflow_mode::flat;
+        else if (*mode == "split")
+            zone.overflow = overflow_mode::split;
+        else if (*mode == "macro")
+            zone.overflow = overflow_mode::macro;
+        else if (*mode == "auto")
+            zone.overflow = overflow_mode::auto_;
+        else
+            r.error(r.position(*spf->get("overflow")),
+                    "'spf.overflow' is \"" + *mode +
+                        "\"; use \"flat\", \"split\", \"macro\" or \"auto\"");
+    }
+    // 2 is the least that split can do (our include plus one child); 10 is the RFC limit
+    // for the customer's whole evaluation.
+    zone.max_customer_lookups =
+        u32(r.integer(*spf, "max_customer_lookups", "spf.max_customer_lookups", 2, 10, false), 3);
 }
 
 void read_senders(toml_reader& r, const toml::table& root, zone_spec& zone) {
@@ -276,6 +295,20 @@ void read_senders(toml_reader& r, const toml::table& root, zone_spec& zone) {
 }
 
 } // namespace
+
+std::string_view to_string(overflow_mode mode) {
+    switch (mode) {
+    case overflow_mode::flat:
+        return "flat";
+    case overflow_mode::split:
+        return "split";
+    case overflow_mode::macro:
+        return "macro";
+    case overflow_mode::auto_:
+        return "auto";
+    }
+    return "flat";
+}
 
 std::optional<zone_spec> parse_zone(std::string_view text, const std::string& file,
                                     diagnostics& out) {

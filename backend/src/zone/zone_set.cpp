@@ -2,6 +2,7 @@
 #include "zone/zone_set.h"
 
 #include "net/network_set.h"
+#include "zone/overflow.h"
 #include "zone/zone_loader.h"
 
 #include <algorithm>
@@ -21,25 +22,40 @@ std::string soa_content(const soa_spec& soa, std::uint32_t serial) {
 }
 
 // FNV-1a, 64 bit: a stable fingerprint of what is served, to tell whether it changed.
-std::string fingerprint(const std::vector<dns_record>& records) {
-    std::uint64_t h = 14695981039346656037ull;
-    auto mix = [&h](std::string_view s) {
+class fingerprint_hasher {
+  public:
+    void mix(std::string_view s) {
         for (unsigned char c : s) {
-            h ^= c;
-            h *= 1099511628211ull;
+            h_ ^= c;
+            h_ *= 1099511628211ull;
         }
-        h ^= 0xff; // field separator
-        h *= 1099511628211ull;
-    };
-    for (const dns_record& r : records) {
-        mix(r.name);
-        mix(r.type);
-        mix(r.content);
-        mix(std::to_string(r.ttl));
+        h_ ^= 0xff; // field separator
+        h_ *= 1099511628211ull;
     }
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-    return hex;
+    std::string hex() const {
+        char out[17];
+        std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h_));
+        return out;
+    }
+
+  private:
+    std::uint64_t h_ = 14695981039346656037ull;
+};
+
+// The records as served (the SOA with serial 0). In macro mode the networks are in no
+// record, so they are mixed in too: a changed list must change the serial.
+std::string fingerprint(const compiled_zone& zone) {
+    fingerprint_hasher h;
+    for (const dns_record& r : zone.records) {
+        h.mix(r.name);
+        h.mix(r.type);
+        h.mix(r.content);
+        h.mix(std::to_string(r.ttl));
+    }
+    if (zone.per_ip)
+        for (const ip_network& n : *zone.summary.networks)
+            h.mix(n.to_string());
+    return h.hex();
 }
 
 bool inside(std::string_view name, std::string_view apex) {
@@ -76,7 +92,11 @@ std::optional<compiled_zone> compile_zone(const zone_spec& spec, int id, diagnos
     networks.reserve(spec.senders.size());
     for (const sender& s : spec.senders)
         networks.push_back(s.network);
-    const std::vector<ip_network> aggregated = aggregate(networks);
+    auto aggregated = std::make_shared<const std::vector<ip_network>>(aggregate(networks));
+
+    auto layout = lay_out(spec, *aggregated, out);
+    if (!layout)
+        return std::nullopt;
 
     compiled_zone zone;
     zone.soa = spec.soa;
@@ -85,32 +105,40 @@ std::optional<compiled_zone> compile_zone(const zone_spec& spec, int id, diagnos
     sum.apex = spec.apex;
     sum.id = id;
     sum.sender_count = spec.senders.size();
-    sum.network_count = aggregated.size();
-    sum.spf = render_spf(aggregated, spec.all, spec.apex);
+    sum.network_count = aggregated->size();
+    sum.configured = spec.overflow;
+    sum.mode = layout->mode;
+    sum.spf = std::move(layout->apex);
+    sum.children = std::move(layout->children);
+    sum.customer_lookups = layout->customer_lookups;
+    sum.networks = aggregated;
 
-    const record_measures& m = sum.spf.measures;
     const source_position where =
         spec.senders.empty() ? source_position{spec.file, 0, 0} : spec.senders.front().where;
-    if (m.answer_octets > spec.max_answer_octets) {
-        out.error(where, "the SPF answer for " + spec.apex + " would be " +
-                             std::to_string(m.answer_octets) + " octets, " +
-                             std::to_string(m.answer_octets - spec.max_answer_octets) +
-                             " over the budget of " + std::to_string(spec.max_answer_octets) +
-                             " (spf.max_answer_octets); " + std::to_string(aggregated.size()) +
-                             " networks after aggregation. Remove senders, list whole networks "
-                             "instead of single addresses, or raise the budget (at most 512)");
-        return std::nullopt;
-    }
-    if (m.answer_octets + near_budget_margin > spec.max_answer_octets)
-        out.warning(
-            where, "the SPF answer for " + spec.apex + " is " + std::to_string(m.answer_octets) +
-                       " octets, close to the budget of " + std::to_string(spec.max_answer_octets));
+    auto warn_near_budget = [&](const std::string& name, const spf_record& r) {
+        if (r.measures.answer_octets + near_budget_margin > spec.max_answer_octets)
+            out.warning(where, "the SPF answer for " + name + " is " +
+                                   std::to_string(r.measures.answer_octets) +
+                                   " octets, close to the budget of " +
+                                   std::to_string(spec.max_answer_octets));
+    };
+    if (sum.mode == overflow_mode::flat)
+        warn_near_budget(spec.apex, sum.spf);
 
     const std::string apex = spec.apex + ".";
     zone.records.push_back({apex, "SOA", soa_content(spec.soa, 0), spec.soa.ttl});
     for (const std::string& ns : spec.nameservers)
         zone.records.push_back({apex, "NS", ns, spec.ns_ttl});
     zone.records.push_back({apex, "TXT", txt_presentation(sum.spf.strings), spec.spf_ttl});
+    for (const child_record& child : sum.children)
+        zone.records.push_back(
+            {child.name + ".", "TXT", txt_presentation(child.spf.strings), spec.spf_ttl});
+    if (sum.mode == overflow_mode::macro) {
+        const std::string parent = per_ip_parent(spec.apex) + ".";
+        zone.records.push_back({parent, "ENT", "", spec.spf_ttl});
+        zone.per_ip = per_ip_zone{"." + parent, std::make_shared<const ip_ranges>(*aggregated),
+                                  spec.spf_ttl, id};
+    }
     return zone;
 }
 
@@ -147,7 +175,7 @@ zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const seri
 
     const std::uint32_t today = today_yyyymmdd_utc();
     for (compiled_zone& zone : compiled) {
-        const std::string print = fingerprint(zone.records); // SOA still carries serial 0
+        const std::string print = fingerprint(zone);
         const std::uint32_t serial = serials.serial_for(zone.summary.apex, print, today);
         assign_serial(zone, serial);
         result.serials[zone.summary.apex] = {serial, print};

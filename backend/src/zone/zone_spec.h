@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace spfd {
@@ -29,6 +30,17 @@ struct soa_spec {
 /// The final `all` term of our record. `+all` and `?all` are never allowed (spf-rules §8).
 enum class all_qualifier { softfail, fail };
 
+/// What to do when the flat record does not fit the size budget (issue: grow without
+/// breaking customers).
+enum class overflow_mode {
+    flat,  ///< one record; refuse when over budget
+    split, ///< the apex includes child records that share the networks
+    macro, ///< the apex includes %{i}._ip.<zone>; per-IP answers computed per query
+    auto_, ///< flat if it fits, else split within the lookup maximum, else macro
+};
+
+std::string_view to_string(overflow_mode mode);
+
 /// Everything one `zones/<apex>.toml` says, validated, before it is rendered.
 struct zone_spec {
     std::string file;
@@ -39,6 +51,10 @@ struct zone_spec {
     all_qualifier all = all_qualifier::softfail;
     std::uint32_t spf_ttl = 0;
     std::uint32_t max_answer_octets = 450; ///< size budget for the TXT answer on the wire
+    overflow_mode overflow = overflow_mode::flat;
+    /// Most DNS lookups a customer's include:<apex> may cost them (RFC 7208 §4.6.4 allows
+    /// 10 for their whole evaluation); split is refused above it.
+    unsigned max_customer_lookups = 3;
     std::vector<sender> senders;
 };
 

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#include "net/network_set.h"
+#include "zone/per_ip.h"
+
+#include <doctest/doctest.h>
+
+using namespace spfd;
+
+namespace {
+
+ip_network net(std::string_view text) {
+    auto parsed = parse_network(text, text.find(':') == text.npos ? ip_family::v4 : ip_family::v6);
+    REQUIRE(std::holds_alternative<ip_network>(parsed));
+    return std::get<ip_network>(parsed);
+}
+
+std::uint32_t v4(std::uint32_t a, std::uint32_t b, std::uint32_t c, std::uint32_t d) {
+    return (a << 24) | (b << 16) | (c << 8) | d;
+}
+
+} // namespace
+
+TEST_CASE("ip_ranges: first and last address of each network, and their neighbours") {
+    const ip_ranges ranges(
+        aggregate({net("85.10.214.0/24"), net("176.9.5.158"), net("2a01:4f8:10::/48")}));
+    CHECK(ranges.size() == 3);
+    CHECK(ranges.contains_v4(v4(85, 10, 214, 0)));
+    CHECK(ranges.contains_v4(v4(85, 10, 214, 255)));
+    CHECK_FALSE(ranges.contains_v4(v4(85, 10, 213, 255)));
+    CHECK_FALSE(ranges.contains_v4(v4(85, 10, 215, 0)));
+    CHECK(ranges.contains_v4(v4(176, 9, 5, 158)));
+    CHECK_FALSE(ranges.contains_v4(v4(176, 9, 5, 157)));
+    CHECK_FALSE(ranges.contains_v4(0));
+    CHECK_FALSE(ranges.contains_v4(0xffffffffu));
+    const uint128 first = net("2a01:4f8:10::/48").first();
+    CHECK(ranges.contains_v6(first));
+    CHECK(ranges.contains_v6(net("2a01:4f8:10::/48").last()));
+    CHECK_FALSE(ranges.contains_v6(first - 1));
+    CHECK_FALSE(ranges.contains_v6(net("2a01:4f8:10::/48").last() + 1));
+    CHECK_FALSE(ranges.contains_v6(0));
+}
+
+TEST_CASE("ip_ranges: the whole address space and an empty set") {
+    const ip_ranges everything(aggregate({net("0.0.0.0/0"), net("::/0")}));
+    CHECK(everything.contains_v4(0));
+    CHECK(everything.contains_v4(0xffffffffu));
+    CHECK(everything.contains_v6(~uint128(0)));
+    const ip_ranges none(std::vector<ip_network>{});
+    CHECK_FALSE(none.contains_v4(1));
+    CHECK_FALSE(none.contains_v6(1));
+}
+
+TEST_CASE("per-IP labels: IPv4 dotted, IPv6 nibbles, ancestors and the rest") {
+    auto kind = [](std::string_view labels) { return parse_per_ip_labels(labels).kind; };
+    CHECK(parse_per_ip_labels("192.0.2.1").v4 == v4(192, 0, 2, 1));
+    CHECK(kind("0.0.0.0") == per_ip_name::address_v4);
+    CHECK(kind("255.255.255.255") == per_ip_name::address_v4);
+    // Four nibbles are an IPv4 address too (and the ancestor of IPv6 names): TXT, with
+    // names below it.
+    CHECK(kind("2.0.0.1") == per_ip_name::address_v4);
+    const auto six =
+        parse_per_ip_labels("2.0.0.1.0.d.b.8.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.c.b.0.1");
+    REQUIRE(six.kind == per_ip_name::address_v6);
+    CHECK(six.v6 == net("2001:db8::cb01").first()); // RFC 7208 §7.4's example
+    for (std::string_view ancestor : {"192", "192.0", "192.0.2", "2.0.0.1.0", "a.b", "f"}) {
+        CAPTURE(ancestor);
+        CHECK(kind(ancestor) == per_ip_name::ancestor);
+    }
+    for (std::string_view bad :
+         {"", "256.0.0.1", "01.0.0.1",
+          "1.2.3.4.5.6.7.8.9.10.11.12.13.14.15."
+          "16.17",
+          "1..2.3", "1.2.3.", ".1.2.3", "g", "ab.c", "-1.2.3.4", "1.2.3.4x", "1.2.3.0004"}) {
+        CAPTURE(bad);
+        CHECK(kind(bad) == per_ip_name::malformed);
+    }
+    // 33 nibbles are too many; 32 with one bad label are malformed.
+    CHECK(kind("0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0") ==
+          per_ip_name::malformed);
+    CHECK(kind("0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.x") ==
+          per_ip_name::malformed);
+}
