@@ -393,13 +393,16 @@ class Pdns:
     bind_zones: {zone: zone file text} served by the bind backend next to the remote one.
     """
 
-    def __init__(self, workdir, backend_conn=None, bind_zones=None, name="pdns", extra=None):
+    def __init__(self, workdir, backend_conn=None, bind_zones=None, name="pdns", extra=None,
+                 address="127.0.0.1", port=None):
         self.workdir = workdir
         self.name = name
         self.dir = workdir.sub(name)
         self.backend_conn = backend_conn
         self.bind_zones = bind_zones or {}
         self.extra = extra or {}
+        self.address = address  # another 127.0.0.0/8 address only inside a test's own netns
+        self.fixed_port = port  # e.g. 53, likewise; None: a free port
         self.port = None
         self.process = None
         os.makedirs(self.dir, exist_ok=True)
@@ -416,7 +419,7 @@ class Pdns:
         conf = {
             "launch": ",".join(launch),
             **conf,
-            "local-address": "127.0.0.1",
+            "local-address": self.address,
             "local-port": str(self.port),
             "socket-dir": self.dir,
             "daemon": "no",
@@ -459,7 +462,7 @@ class Pdns:
         binary = find_tool("pdns_server")
         last = ""
         for attempt in range(attempts):
-            self.port = free_port()
+            self.port = self.fixed_port or free_port()
             self.write_files()
             log_path = os.path.join(self.dir, f"pdns-{attempt}.log")
             self.workdir.logs.append((f"{self.name} (attempt {attempt + 1})", log_path))
@@ -495,7 +498,7 @@ class Pdns:
     # -- clients ---------------------------------------------------------------------------
 
     def dig(self, name, qtype="TXT", *options):
-        argv = [find_tool("dig"), "@127.0.0.1", "-p", str(self.port), name, qtype,
+        argv = [find_tool("dig"), f"@{self.address}", "-p", str(self.port), name, qtype,
                 "+time=2", "+tries=1", "+norecurse", *options]
         return DigResult(argv, run(argv))
 
@@ -503,7 +506,7 @@ class Pdns:
         return self.dig(name, qtype, "+short", *options).lines()
 
     def kdig(self, name, qtype="TXT", *options):
-        argv = [find_tool("kdig"), "@127.0.0.1", "-p", str(self.port), name, qtype,
+        argv = [find_tool("kdig"), f"@{self.address}", "-p", str(self.port), name, qtype,
                 "+time=2", "+retry=0", "+norecurse", *options]
         return DigResult(argv, run(argv))
 
