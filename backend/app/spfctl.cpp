@@ -200,7 +200,10 @@ int cmd_probe(const command_line& cl) {
         "critical", po::value(&p.crit_octets)->default_value(p.crit_octets),
         "answer size (octets) from which it is critical")(
         "timeout-ms", po::value<unsigned>()->default_value(2000),
-        "timeout per query")("no-drift", "do not compare with the zone files (no --config needed)");
+        "timeout per query")("no-drift", "do not compare with the zone files (no --config needed)")(
+        "planned-lookups", po::value<unsigned>(),
+        "DNS lookups the record may cost before it is a WARNING (default: what the zone "
+        "files' layout costs, 0 with --no-drift)")("json", "print the result as one JSON object");
     po::variables_map args;
     int status = 0;
     if (!parse_sub("probe", options, cl.rest, args, status))
@@ -219,10 +222,18 @@ int cmd_probe(const command_line& cl) {
         const auto files = load_zone_set(cfg->zones_dir, serials);
         if (files.snap)
             for (const auto& z : files.snap->zones())
-                if (z.summary.apex + "." == p.name || z.summary.apex == p.name)
+                if (z.summary.apex + "." == p.name || z.summary.apex == p.name) {
                     p.expected_record = z.summary.spf.text;
+                    p.planned_lookups = z.summary.customer_lookups - 1;
+                }
     }
+    if (args.count("planned-lookups"))
+        p.planned_lookups = args["planned-lookups"].as<unsigned>();
     const probe_result r = run_probe(p);
+    if (args.count("json")) {
+        std::cout << probe_json(r) << '\n';
+        return r.status;
+    }
     std::cout << r.summary_line() << '\n';
     for (const auto& problem : r.problems)
         std::cout << "  " << problem << '\n';

@@ -11,6 +11,7 @@ Run alone:  /usr/bin/python3 tests/integration/test_grow.py [--binary PATH]
 """
 
 import ipaddress
+import json
 import os
 import sys
 
@@ -58,6 +59,10 @@ class GrowCase(harness.StackTestCase):
         self.assertEqual(len(texts), 1, str(r))
         return texts[0]
 
+    def run_probe(self):
+        """spfctl probe against this pdns, drift checked against the zone files."""
+        return self.backend.spfctl("probe", "--server", "127.0.0.1", "--port", self.pdns.port)
+
     def assertNoData(self, name, qtype="TXT"):
         r = self.pdns.dig(name, qtype)
         self.assertEqual(r.status, "NOERROR", str(r))
@@ -102,6 +107,23 @@ class TestSplit(GrowCase):
         names = {rr.name.lower() for rr in r.records if rr.type == "TXT"}
         self.assertEqual(names, {f"{APEX}.", f"_s1.{APEX}.", f"_s2.{APEX}."}, str(r))
 
+    def test_probe_follows_the_chain(self):
+        r = self.run_probe()
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertRegex(r.stdout, r"^SPF OK - ")
+        self.assertIn(" 2 lookups", r.stdout)  # our two includes; the customer's is the 3rd
+        r = self.backend.spfctl("probe", "--server", "127.0.0.1", "--port", self.pdns.port,
+                                "--json")
+        result = json.loads(r.stdout)
+        self.assertEqual((r.returncode, result["status"], result["lookups"],
+                          result["void_lookups"]), (0, "OK", 2, 0), r.stdout)
+        self.assertLessEqual(result["answer_octets"], BUDGET)
+        # Without the zone files' plan, 2 lookups are more than a flat record's 0.
+        r = self.backend.spfctl("probe", "--server", "127.0.0.1", "--port", self.pdns.port,
+                                "--no-drift")
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("planned: 0", r.stdout)
+
     def test_check_zone_is_clean(self):
         r = self.pdns.pdnsutil("check-zone", APEX)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
@@ -144,6 +166,11 @@ class MacroTests:
                      f"x.85.10.214.77._ip.{APEX}"):
             with self.subTest(name=name):
                 self.assertNxdomain(name)
+
+    def test_probe_is_ok(self):
+        r = self.run_probe()
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertRegex(r.stdout, r"^SPF OK - ")
 
     def test_axfr_has_no_per_ip_records(self):
         r = self.pdns.dig(APEX, "AXFR")

@@ -36,6 +36,9 @@ struct probe_options {
     std::chrono::milliseconds timeout{2000}; ///< per query
     /// The record text the zone files would publish, for drift detection.
     std::optional<std::string> expected_record;
+    /// Lookups the record itself may cost before it is a WARNING: 0 for a flat record; the
+    /// zone files' layout when they chose one (split: its children; macro: 1).
+    unsigned planned_lookups = 0;
 };
 
 /// What one `TXT` query returned, as far as the checks care. run_probe() fills it from
@@ -86,6 +89,9 @@ struct probe_result {
   private:
     std::vector<int> levels_; // parallel to problems, for ordering them
 };
+
+/// The result for scripts (`spfctl probe --json`): status, every measure, the problems.
+std::string probe_json(const probe_result& r);
 
 /// The more severe of two states: CRITICAL > WARNING > UNKNOWN > OK (as monitoring-plugins'
 /// max_state_alt), so a real failure is never hidden behind "could not tell".
