@@ -21,6 +21,10 @@ packages=(
     # DNS clients (dig, kdig) and the independent SPF judge (pyspf + dnspython)
     bind9-dnsutils knot-dnsutils
     python3 python3-spf python3-dnspython
+    # two more independent SPF judges (tests/integration/test_scale.py): Mail::SPF with
+    # Net::DNS, and libspf2's spfquery, run in a private network namespace (iproute2,
+    # util-linux's unshare) so that its libc resolver reaches only our pdns
+    libmail-spf-perl libnet-dns-perl spfquery iproute2 util-linux
     # load while reloading (tests/integration/test_reload_load.py)
     dnsperf
     # the deployment tests (tests/package): cpack's dpkg-shlibdeps, systemd-analyze verify,
