@@ -20,10 +20,26 @@ char ascii_upper(char c) {
 
 void append_ipv4(std::string& out, std::uint32_t address) {
     for (int shift = 24; shift >= 0; shift -= 8) {
-        out += std::to_string((address >> shift) & 0xff);
+        const unsigned octet = (address >> shift) & 0xff;
+        if (octet >= 100)
+            out.push_back(static_cast<char>('0' + octet / 100));
+        if (octet >= 10)
+            out.push_back(static_cast<char>('0' + octet / 10 % 10));
+        out.push_back(static_cast<char>('0' + octet % 10));
         if (shift > 0)
             out.push_back('.');
     }
+}
+
+void append_number(std::string& out, std::uint64_t n) {
+    char digits[20];
+    int count = 0;
+    do {
+        digits[count++] = static_cast<char>('0' + n % 10);
+        n /= 10;
+    } while (n != 0);
+    while (count > 0)
+        out.push_back(digits[--count]);
 }
 
 // `v=spf1 ip4:<ip> -all` when the address is ours, `v=spf1 -all` when not: a TXT answer for
@@ -70,9 +86,9 @@ std::optional<std::string_view> per_ip_reply(const snapshot& snap, std::string_v
         out += R"(\")";
     }
     out += R"(","ttl":)";
-    out += std::to_string(zone->ttl);
+    append_number(out, zone->ttl);
     out += R"(,"domain_id":)";
-    out += std::to_string(zone->zone_id);
+    append_number(out, static_cast<std::uint64_t>(zone->zone_id));
     out += "}]}";
     return out;
 }
@@ -86,9 +102,12 @@ std::string_view lookup_reply(const snapshot& snap, const request& req, std::str
     qtype.assign(req.qtype);
     for (char& c : qtype)
         c = ascii_upper(c);
+    // Per-IP names first: none of them is stored, and a macro zone's queries are mostly them.
+    if (auto computed = per_ip_reply(snap, name, qtype, scratch))
+        return *computed;
     if (const snapshot::name_entry* entry = snap.find_name(name))
         return entry->reply_for(qtype);
-    return per_ip_reply(snap, name, qtype, scratch).value_or(false_reply);
+    return false_reply;
 }
 
 // Zones whose served serial pdns has not sent NOTIFYs for yet. pdns then NOTIFYs the

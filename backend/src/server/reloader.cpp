@@ -4,13 +4,14 @@
 #include "util/log.h"
 #include "zone/zone_set.h"
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
-#include <set>
+#include <iterator>
+#include <malloc.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -66,18 +67,28 @@ bool run_bounded(const std::vector<std::string>& argv, std::chrono::milliseconds
     return true;
 }
 
-std::set<std::string> terms_of(const std::string& record) {
-    std::set<std::string> out;
-    std::istringstream in(record);
-    for (std::string term; in >> term;)
-        if (term.starts_with("ip4:") || term.starts_with("ip6:"))
-            out.insert(term);
+// The served networks that a reload drops, in order: both lists are aggregate()'s sorted
+// output, whatever the layout (the networks of split and macro zones are in no apex record).
+std::vector<ip_network> removed_networks(const zone_summary& before, const zone_summary& now) {
+    std::vector<ip_network> out;
+    if (!before.networks || !now.networks)
+        return out;
+    std::set_difference(before.networks->begin(), before.networks->end(), now.networks->begin(),
+                        now.networks->end(), std::back_inserter(out));
     return out;
 }
 
 } // namespace
 
 reload_outcome reloader::reload() {
+    reload_outcome outcome = load_and_publish();
+    // The zone files' parse trees and the old snapshot are freed by now; hand the pages back,
+    // or the process keeps the peak of its largest reload as resident memory for good.
+    ::malloc_trim(0);
+    return outcome;
+}
+
+reload_outcome reloader::load_and_publish() {
     const std::lock_guard lock(one_at_a_time_);
     const auto started = clock::now();
     reload_outcome outcome;
@@ -123,17 +134,24 @@ reload_outcome reloader::reload() {
             changed.push_back(now.apex);
         if (before == nullptr)
             continue;
-        const auto kept = terms_of(now.spf.text);
-        for (const std::string& term : terms_of(before->summary.spf.text))
-            if (!kept.contains(term)) {
-                const std::string message =
-                    now.file + ": warning: " + term + " is no longer published for " + now.apex +
-                    "; make sure it stopped sending at least one TTL before this change";
-                outcome.messages.push_back(message);
-                ++outcome.warnings;
-                log_event(log_level::warning, "sender_removed",
-                          "zone=" + now.apex + " term=" + term);
-            }
+        const std::vector<ip_network> removed = removed_networks(before->summary, now);
+        constexpr std::size_t listed = 20; // a generated list may drop thousands at once
+        for (std::size_t i = 0; i < removed.size() && i < listed; ++i) {
+            const std::string term = removed[i].to_mechanism();
+            outcome.messages.push_back(
+                now.file + ": warning: " + term + " is no longer published for " + now.apex +
+                "; make sure it stopped sending at least one TTL before this change");
+            ++outcome.warnings;
+            log_event(log_level::warning, "sender_removed", "zone=" + now.apex + " term=" + term);
+        }
+        if (removed.size() > listed) {
+            outcome.messages.push_back(now.file +
+                                       ": warning: " + std::to_string(removed.size() - listed) +
+                                       " more networks are no longer published for " + now.apex);
+            ++outcome.warnings;
+            log_event(log_level::warning, "senders_removed",
+                      "zone=" + now.apex + " count=" + std::to_string(removed.size()));
+        }
     }
 
     snapshots_.publish(loaded.snap);

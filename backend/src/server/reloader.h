@@ -34,6 +34,7 @@ class reloader {
     const reload_stats& stats() const { return stats_; }
 
   private:
+    reload_outcome load_and_publish();
     void purge_pdns_caches(const std::vector<std::string>& changed_zones);
 
     const server_config& config_;

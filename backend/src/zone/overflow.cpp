@@ -86,8 +86,7 @@ std::optional<record_layout> lay_out_split(const zone_spec& spec,
             out->error(where, "split: the " + std::to_string(terms.size()) +
                                   " networks need more than " + std::to_string(max_children) +
                                   (max_children == 1 ? " child record" : " child records") +
-                                  " of at most " +
-                                  std::to_string(spec.max_answer_octets) +
+                                  " of at most " + std::to_string(spec.max_answer_octets) +
                                   " octets, so a customer's include would cost more than " +
                                   std::to_string(spec.max_customer_lookups) +
                                   " lookups (spf.max_customer_lookups). Aggregate the senders, "
@@ -124,7 +123,7 @@ std::string per_ip_parent(const std::string& apex) {
 std::optional<record_layout> lay_out(const zone_spec& spec, const std::vector<ip_network>& networks,
                                      diagnostics& out) {
     const source_position where =
-        spec.senders.empty() ? source_position{spec.file, 0, 0} : spec.senders.front().where;
+        spec.senders.empty() ? source_position{spec.file, 0, 0} : spec.where(spec.senders.front());
     const std::vector<std::string> terms = mechanisms(networks);
 
     record_layout flat;

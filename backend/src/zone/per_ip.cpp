@@ -15,6 +15,13 @@ ip_ranges::ip_ranges(const std::vector<ip_network>& networks) {
     }
     std::sort(v4_.begin(), v4_.end());
     std::sort(v6_.begin(), v6_.end());
+    v4_bucket_.assign(65537, 0);
+    std::size_t at = 0;
+    for (std::uint32_t bucket = 0; bucket <= 65536; ++bucket) {
+        while (at < v4_.size() && (v4_[at].first >> 16) < bucket)
+            ++at;
+        v4_bucket_[bucket] = static_cast<std::uint32_t>(at);
+    }
 }
 
 namespace {

@@ -25,6 +25,10 @@ class ip_ranges {
   private:
     std::vector<std::pair<std::uint32_t, std::uint32_t>> v4_;
     std::vector<std::pair<uint128, uint128>> v6_;
+    /// v4_ index of the first range starting in each /16 (65,537 entries, the last one
+    /// v4_.size()): a lookup searches one /16's few ranges instead of all of them, a couple
+    /// of cache lines instead of ~20 misses for a million networks.
+    std::vector<std::uint32_t> v4_bucket_;
 };
 
 /// What the labels in front of `._ip.<zone>.` say. Receivers expand `%{i}` to a dotted

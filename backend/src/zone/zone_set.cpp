@@ -113,8 +113,8 @@ std::optional<compiled_zone> compile_zone(const zone_spec& spec, int id, diagnos
     sum.customer_lookups = layout->customer_lookups;
     sum.networks = aggregated;
 
-    const source_position where =
-        spec.senders.empty() ? source_position{spec.file, 0, 0} : spec.senders.front().where;
+    const source_position where = spec.senders.empty() ? source_position{spec.file, 0, 0}
+                                                       : spec.where(spec.senders.front());
     auto warn_near_budget = [&](const std::string& name, const spf_record& r) {
         if (r.measures.answer_octets + near_budget_margin > spec.max_answer_octets)
             out.warning(where, "the SPF answer for " + name + " is " +

@@ -17,7 +17,11 @@ struct sender {
     std::string text;  ///< as written, for messages
     std::string note;  ///< which host, which ticket
     bool wide = false; ///< operator confirmed that a very wide network is intended
-    source_position where;
+    // Where it was written: zone_spec::where() makes the position. Kept small (no file name
+    // per entry) because a generated sender list may hold a million of them.
+    std::uint16_t source = 0; ///< index into zone_spec::sources
+    std::uint32_t line = 0;
+    std::uint32_t column = 0;
 };
 
 struct soa_spec {
@@ -55,7 +59,16 @@ struct zone_spec {
     /// Most DNS lookups a customer's include:<apex> may cost them (RFC 7208 §4.6.4 allows
     /// 10 for their whole evaluation); split is refused above it.
     unsigned max_customer_lookups = 3;
+    /// A plain-text list of more senders (`senders_file`, resolved against the zone file's
+    /// folder); empty if the zone has none.
+    std::string senders_file;
+    source_position senders_file_key; ///< where `senders_file` is set, for messages
+    std::vector<std::string> sources; ///< files the senders come from: [0] is `file`
     std::vector<sender> senders;
+
+    source_position where(const sender& s) const {
+        return {s.source < sources.size() ? sources[s.source] : file, s.line, s.column};
+    }
 };
 
 } // namespace spfd

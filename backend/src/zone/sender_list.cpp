@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+#include "zone/sender_list.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace spfd {
+namespace {
+
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && is_blank(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && is_blank(s.back()))
+        s.remove_suffix(1);
+    return s;
+}
+
+} // namespace
+
+void parse_sender_list(std::string_view text, const std::string& file, zone_spec& zone,
+                       diagnostics& out, std::size_t max_errors) {
+    if (zone.sources.size() >= std::numeric_limits<std::uint16_t>::max())
+        return;
+    const auto source = static_cast<std::uint16_t>(zone.sources.size());
+    zone.sources.push_back(file);
+    // One entry per line at most: reserving avoids copying a million entries while growing.
+    zone.senders.reserve(zone.senders.size() +
+                         static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+    std::size_t errors = 0;
+    auto error = [&](std::uint32_t line, std::size_t column, std::string message) {
+        if (++errors <= max_errors)
+            out.error({file, line, static_cast<std::uint32_t>(column)}, std::move(message));
+    };
+
+    std::uint32_t line_number = 0;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos)
+            end = text.size();
+        const std::string_view line = text.substr(start, end - start);
+        const std::size_t line_start = start;
+        start = end + 1;
+        ++line_number;
+
+        const std::size_t hash = line.find('#');
+        const std::string_view note =
+            hash == line.npos ? std::string_view{} : trim(line.substr(hash + 1));
+        const std::string_view body = trim(line.substr(0, hash));
+        if (body.empty())
+            continue;
+        const std::size_t column =
+            static_cast<std::size_t>(body.data() - text.data()) - line_start + 1;
+
+        const std::size_t space = body.find_first_of(" \t");
+        const std::string_view term = body.substr(0, space);
+        const std::string_view flags =
+            space == body.npos ? std::string_view{} : trim(body.substr(space));
+        ip_family family;
+        if (term.starts_with("ip4:"))
+            family = ip_family::v4;
+        else if (term.starts_with("ip6:"))
+            family = ip_family::v6;
+        else {
+            error(line_number, column,
+                  "\"" + std::string(term) +
+                      "\" is not an entry; write ip4:<address or network> or ip6:<…>, one per "
+                      "line, as in the SPF record");
+            continue;
+        }
+        bool wide = false;
+        if (flags == "wide")
+            wide = true;
+        else if (!flags.empty()) {
+            error(line_number, column + static_cast<std::size_t>(flags.data() - body.data()),
+                  "unexpected \"" + std::string(flags) +
+                      "\" after the entry; only 'wide' may follow it (and a # comment)");
+            continue;
+        }
+        const std::string_view value = term.substr(4);
+        auto parsed = parse_network(value, family);
+        if (const auto* e = std::get_if<network_parse_error>(&parsed)) {
+            error(line_number, column + 4, std::string(term.substr(0, 3)) + ": " + e->message);
+            continue;
+        }
+        zone.senders.push_back({std::get<ip_network>(parsed), std::string(value), std::string(note),
+                                wide, source, line_number, static_cast<std::uint32_t>(column + 4)});
+    }
+    if (errors > max_errors)
+        out.error({file, 0, 0}, std::to_string(errors - max_errors) + " more errors not shown (" +
+                                    std::to_string(errors) + " in all)");
+}
+
+} // namespace spfd
