@@ -123,7 +123,23 @@ class http_session final : public closable, public std::enable_shared_from_this<
         parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
             limits_.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
         parser_->body_limit(static_cast<std::uint64_t>(limits_.max_body_bytes));
+        parser_->eager(true);
+        // From the first byte on, the request and its reply must be done within the request
+        // timeout: one timer for both, since setting a timer is a system call.
         stream_.expires_after(limits_.request_timeout);
+        // pdns writes each request in one piece, so it is usually all here already: parse it
+        // without another trip through the event loop.
+        beast::error_code ec;
+        while (buffer_.size() > 0 && !parser_->is_done()) {
+            const std::size_t used = parser_->put(buffer_.data(), ec);
+            buffer_.consume(used);
+            if (ec || used == 0)
+                break;
+        }
+        if (parser_->is_done() || (ec && ec != http::error::need_more)) {
+            on_request(ec, 0);
+            return;
+        }
         http::async_read(stream_, buffer_, *parser_,
                          guarded(shared_from_this(), &http_session::on_request));
     }
@@ -177,7 +193,7 @@ class http_session final : public closable, public std::enable_shared_from_this<
         response_->body() = beast::span<const char>(body.data(), body.size());
         response_->keep_alive(keep_alive);
         response_->prepare_payload();
-        stream_.expires_after(limits_.request_timeout);
+        // Still under the request's timer, armed when its first byte came in.
         http::async_write(stream_, *response_,
                           guarded(shared_from_this(), &http_session::on_written));
     }

@@ -1,0 +1,477 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""The performance benchmark (tests/bench/run.sh runs it; README "Performance").
+
+Starts, on 127.0.0.1 only, pdns_server 4.7.3 with
+  bind         its own bind backend serving an equivalent zone file (the reference),
+  spf-unix     spf-backend over the unix connector,
+  spf-http     spf-backend over the HTTP connector (REST),
+  canned-unix  the near-zero-cost canned backend of this folder, unix connector,
+  canned-http  the same over HTTP,
+each with pdns's caches off (every query reaches the backend) and with its default caches,
+and sends a realistic query mix with dnsperf: saturation throughput, latency percentiles at
+light load and at saturation, CPU of pdns and of the backend. Runs are interleaved (every
+setup once per round, several rounds); the table shows medians, the spread (min-max), and
+the ratios to bind and to canned computed in the same run. Then: backend-only calls per
+second over each connector (call_rate, client and backend pinned to their own core), the
+in-process costs (inprocess_bench), a pdns thread sweep, and reloads of a 10,000-network
+zone under load.
+
+  /usr/bin/python3 tests/bench/bench.py [--rounds 3] [--seconds 4] [--quick] [--json FILE]
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+import harness  # noqa: E402
+from harness import APEX  # noqa: E402
+
+CACHES_OFF = {"cache-ttl": "0", "query-cache-ttl": "0", "negquery-cache-ttl": "0",
+              "zone-metadata-cache-ttl": "0"}
+CACHES_ON = {"cache-ttl": "20", "query-cache-ttl": "20", "negquery-cache-ttl": "60",
+             "zone-metadata-cache-ttl": "60"}  # pdns's defaults
+# Distributor threads per connector: the reference's best (§14), checked by the sweep.
+THREADS = {"bind": "3", "unix": "8", "http": "64"}
+MACRO_NETWORKS = 10000
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+SHIPPED_TXT = harness.SHIPPED_TXT
+MACRO_TXT = f"v=spf1 include:%{{i}}._ip.{APEX} ~all"
+
+
+# ----------------------------------------------------------------------------------------
+# zones and query mixes
+
+
+def bind_zone(kind):
+    txt = SHIPPED_TXT if kind == "flat" else MACRO_TXT
+    text = (f"$ORIGIN {APEX}.\n"
+            "@ 3600 IN SOA ns1.connectoor.com. hostmaster.connectoor.com. "
+            "2026010101 3600 600 1209600 300\n"
+            "@ 86400 IN NS ns1.connectoor.com.\n@ 86400 IN NS ns2.connectoor.com.\n"
+            f'@ 300 IN TXT "{txt}"\n')
+    if kind == "macro":  # the closest a zone file gets to per-IP answers
+        text += '*._ip 300 IN TXT "v=spf1 -all"\n'
+    return text
+
+
+def macro_zone_text(networks, extra_sender=None):
+    """A macro zone of `networks` IPv4 addresses two apart from 16.0.0.0 (no aggregation)."""
+    lines = [f'zone = "{APEX}"', "[soa]", 'primary = "ns1.connectoor.com"',
+             'hostmaster = "hostmaster.connectoor.com"', "[ns]",
+             'names = ["ns1.connectoor.com", "ns2.connectoor.com"]', "[spf]",
+             'overflow = "macro"']
+    base = 0x10000000
+    for i in range(networks):
+        a = base + 2 * i
+        lines += ["[[senders]]", f'ip4 = "{a >> 24}.{(a >> 16) & 255}.{(a >> 8) & 255}.{a & 255}"']
+    if extra_sender:
+        lines += ["[[senders]]", f'ip4 = "{extra_sender}"']
+    return "\n".join(lines) + "\n"
+
+
+def query_file(path, kind, count=20000, seed=1):
+    """Mostly TXT at the apex, some SOA, NS and NXDOMAIN; in macro mode per-IP names too."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        x = rng.random()
+        if kind == "macro" and x < 0.45:
+            if rng.random() < 0.67:
+                a = 0x10000000 + rng.randrange(2 * MACRO_NETWORKS)  # half listed
+                ip = f"{a >> 24}.{(a >> 16) & 255}.{(a >> 8) & 255}.{a & 255}"
+            else:
+                ip = ".".join(f"{rng.randrange(16):x}" for _ in range(32))
+            out.append(f"{ip}._ip.{APEX} TXT")
+        elif x < 0.90:
+            out.append(f"{APEX} TXT")
+        elif x < 0.94:
+            out.append(f"{APEX} SOA")
+        elif x < 0.96:
+            out.append(f"{APEX} NS")
+        else:
+            out.append(f"nx{rng.randrange(1000000)}.{APEX} TXT")
+    with open(path, "w", encoding="ascii") as f:
+        f.write("\n".join(out) + "\n")
+    return path
+
+
+# ----------------------------------------------------------------------------------------
+# processes
+
+
+def cpu_seconds(pid):
+    """utime + stime of a whole process (all its threads)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+class Canned:
+    """The canned reference backend, as a harness-like object."""
+
+    def __init__(self, work, connection, mode, name):
+        self.dir = work.sub(name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.connection = connection
+        self.socket_path = os.path.join(self.dir, "canned.sock")
+        self.http_port = harness.free_port()
+        args = (["--unix", self.socket_path] if connection == "unix"
+                else ["--http", str(self.http_port)])
+        self.process = harness.Process(name, [os.path.join(BUILD, "tests/bench/canned_backend"),
+                                              *args, "--mode", mode],
+                                       os.path.join(self.dir, "canned.log")).start()
+        deadline = time.monotonic() + 5
+        while "event=ready" not in self.process.log():
+            if time.monotonic() > deadline or not self.process.alive():
+                raise RuntimeError(f"canned backend did not start: {self.process.log()}")
+            time.sleep(0.02)
+
+    def connection_string(self, mode):
+        if mode == "unix":
+            return f"unix:path={self.socket_path},timeout=2000"
+        return f"http:url=http://127.0.0.1:{self.http_port}/dns,timeout=2000"
+
+    def stop(self):
+        self.process.stop()
+
+
+class Setup:
+    """One pdns with one backend (or its bind backend), kept running for all rounds."""
+
+    def __init__(self, work, backend_kind, connection, kind, caches, threads=None):
+        self.backend_kind = backend_kind  # bind, spf, canned
+        self.connection = connection      # None for bind
+        self.kind = kind                  # flat or macro
+        self.caches = caches
+        self.name = "bind" if backend_kind == "bind" else f"{backend_kind}-{connection}"
+        label = f"{self.name}-{kind}-{caches}" + (f"-t{threads}" if threads else "")
+        self.label = label
+        self.backend = None
+        extra = dict(CACHES_OFF if caches == "off" else CACHES_ON)
+        extra["distributor-threads"] = threads or THREADS[connection or "bind"]
+        if backend_kind == "bind":
+            self.pdns = harness.Pdns(work, bind_zones={APEX: bind_zone(kind)}, name=label,
+                                     extra=extra)
+        else:
+            if backend_kind == "spf":
+                zones = None if kind == "flat" else {
+                    f"{APEX}.toml": macro_zone_text(MACRO_NETWORKS)}
+                self.backend = harness.Backend(work, zones=zones, unix=connection == "unix",
+                                               http=connection == "http", name=label + "-be",
+                                               log_level="info")
+                self.backend.start()
+                backend_pid = self.backend.process.pid
+            else:
+                self.backend = Canned(work, connection, kind, label + "-be")
+                backend_pid = self.backend.process.pid
+            self.backend_pid = backend_pid
+            self.pdns = harness.Pdns(work, self.backend.connection_string(connection),
+                                     name=label, extra=extra)
+        self.pdns.start()
+
+    def pids(self):
+        return self.pdns.process.pid, (self.backend_pid if self.backend else None)
+
+    def stop(self):
+        self.pdns.stop()
+        if self.backend:
+            self.backend.stop()
+
+
+# ----------------------------------------------------------------------------------------
+# measuring
+
+
+def dnsperf(port, queries, seconds, max_qps=None, verbose=False):
+    argv = ["dnsperf", "-s", "127.0.0.1", "-p", str(port), "-d", queries, "-l", str(seconds),
+            "-c", "4", "-T", "1", "-q", "100", "-t", "2"]
+    if max_qps:
+        argv += ["-Q", str(max_qps)]
+    if verbose:
+        argv.append("-v")
+    r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                       timeout=seconds + 30)
+    out = r.stdout
+    result = {"qps": float(re.search(r"Queries per second:\s+([\d.]+)", out).group(1)),
+              "lost": int(re.search(r"Queries lost:\s+(\d+)", out).group(1)),
+              "completed": int(re.search(r"Queries completed:\s+(\d+)", out).group(1))}
+    m = re.search(r"SERVFAIL (\d+)", out)
+    result["servfail"] = int(m.group(1)) if m else 0
+    if verbose:
+        lat = sorted(float(line.rsplit(None, 1)[1]) for line in out.splitlines()
+                     if line.startswith("> "))
+        if lat:
+            result["p50_ms"] = lat[len(lat) // 2] * 1000
+            result["p99_ms"] = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
+    return result
+
+
+def measure(setup, queries, seconds):
+    pdns_pid, backend_pid = setup.pids()
+    cpu0 = (cpu_seconds(pdns_pid), cpu_seconds(backend_pid) if backend_pid else 0.0)
+    started = time.monotonic()
+    sat = dnsperf(setup.pdns.port, queries, seconds)
+    wall = time.monotonic() - started
+    cpu1 = (cpu_seconds(pdns_pid), cpu_seconds(backend_pid) if backend_pid else 0.0)
+    lat_seconds = max(1, seconds // 2)
+    sat_lat = dnsperf(setup.pdns.port, queries, lat_seconds, verbose=True)
+    light = dnsperf(setup.pdns.port, queries, lat_seconds, max_qps=1000, verbose=True)
+    queries_done = max(1, sat["completed"])
+    return {
+        "qps": sat["qps"], "lost": sat["lost"] + sat_lat["lost"] + light["lost"],
+        "servfail": sat["servfail"] + sat_lat["servfail"] + light["servfail"],
+        "pdns_cores": (cpu1[0] - cpu0[0]) / wall,
+        "backend_cores": (cpu1[1] - cpu0[1]) / wall,
+        "pdns_us_per_query": (cpu1[0] - cpu0[0]) * 1e6 / queries_done,
+        "backend_us_per_query": (cpu1[1] - cpu0[1]) * 1e6 / queries_done,
+        "sat_p50_ms": sat_lat.get("p50_ms"), "sat_p99_ms": sat_lat.get("p99_ms"),
+        "light_p50_ms": light.get("p50_ms"), "light_p99_ms": light.get("p99_ms"),
+    }
+
+
+def median_spread(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None, None, None
+    return statistics.median(values), min(values), max(values)
+
+
+def call_rate(target_args, seconds):
+    argv = ["taskset", "-c", "1", os.path.join(BUILD, "tests/bench/call_rate"), *target_args,
+            "--seconds", str(seconds)]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 20)
+    if r.returncode != 0:
+        raise RuntimeError(f"call_rate failed: {r.stdout}{r.stderr}")
+    return float(re.search(r"calls_per_second=([\d.]+)", r.stdout).group(1))
+
+
+def pin(pid, cpu):
+    subprocess.run(["taskset", "-a", "-p", "-c", str(cpu), str(pid)], capture_output=True,
+                   check=True, timeout=10)
+
+
+# ----------------------------------------------------------------------------------------
+# the parts of the benchmark
+
+
+def dns_benchmark(work, rounds, seconds):
+    plans = [("bind", None), ("canned", "unix"), ("spf", "unix"), ("canned", "http"),
+             ("spf", "http")]
+    setups = []
+    for caches in ("off", "on"):
+        for backend_kind, connection in plans:
+            setups.append(Setup(work, backend_kind, connection, "flat", caches))
+    for backend_kind, connection in [("bind", None), ("canned", "unix"), ("spf", "unix")]:
+        setups.append(Setup(work, backend_kind, connection, "macro", "off"))
+    queries = {"flat": query_file(work.sub("queries-flat.txt"), "flat"),
+               "macro": query_file(work.sub("queries-macro.txt"), "macro")}
+    runs = {s.label: [] for s in setups}
+    for r in range(rounds):
+        order = setups if r % 2 == 0 else list(reversed(setups))  # interleaved both ways
+        for s in order:
+            runs[s.label].append(measure(s, queries[s.kind], seconds))
+            print(f"  round {r + 1}: {s.label:<28} {runs[s.label][-1]['qps']:>9.0f} q/s",
+                  file=sys.stderr, flush=True)
+    for s in setups:
+        s.stop()
+    return setups, runs
+
+
+def thread_sweep(work, rounds, seconds):
+    """spf-unix, caches off: which distributor-threads count gives the most queries/s."""
+    counts = ["2", "4", "8", "16"]
+    setups = [Setup(work, "spf", "unix", "flat", "off", threads=c) for c in counts]
+    queries = query_file(work.sub("queries-sweep.txt"), "flat")
+    results = {c: [] for c in counts}
+    for r in range(rounds):
+        for s, c in (zip(setups, counts) if r % 2 == 0 else zip(setups[::-1], counts[::-1])):
+            results[c].append(dnsperf(s.pdns.port, queries, seconds)["qps"])
+    for s in setups:
+        s.stop()
+    return {c: median_spread(v) for c, v in results.items()}
+
+
+def backend_only(work, rounds, seconds):
+    """Calls per second straight into each backend over one connection, backend on core 0,
+    client on core 1, interleaved rounds."""
+    targets = []
+    for connection in ("unix", "http"):
+        spf = harness.Backend(work, unix=connection == "unix", http=connection == "http",
+                              name=f"calls-spf-{connection}", log_level="info").start()
+        pin(spf.process.pid, 0)
+        canned = Canned(work, connection, "flat", f"calls-canned-{connection}")
+        pin(canned.process.pid, 0)
+        for name, be in (("spf", spf), ("canned", canned)):
+            args = (["--unix", be.socket_path] if connection == "unix"
+                    else ["--http", str(be.http_port)])
+            targets.append((f"{name}-{connection}", args, be))
+    results = {name: [] for name, _, _ in targets}
+    for r in range(rounds):
+        for name, args, _ in (targets if r % 2 == 0 else targets[::-1]):
+            results[name].append(call_rate(args, seconds))
+    for _, _, be in targets:
+        be.stop()
+    return {name: median_spread(v) for name, v in results.items()}
+
+
+def inprocess(quick):
+    argv = [os.path.join(BUILD, "tests/bench/inprocess_bench")]
+    if quick:
+        argv += ["--networks", "20000", "--calls", "100000"]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError(f"inprocess_bench failed: {r.stdout}{r.stderr}")
+    return {k: float(v) for k, v in (line.split("=", 1) for line in r.stdout.split())}
+
+
+def reload_under_load(work, seconds, reloads):
+    """spf-unix with a 10,000-network macro zone, caches off: dnsperf runs while the zone
+    file alternates between two versions and the backend reloads on SIGHUP."""
+    zones = {f"{APEX}.toml": macro_zone_text(MACRO_NETWORKS)}
+    backend = harness.Backend(work, zones=zones, name="reload-be", log_level="info").start()
+    pdns = harness.Pdns(work, backend.connection_string("unix"), name="reload-pdns",
+                        extra={**CACHES_OFF, "distributor-threads": THREADS["unix"]}).start()
+    queries = query_file(work.sub("queries-reload.txt"), "macro", seed=2)
+    texts = [macro_zone_text(MACRO_NETWORKS, extra_sender="203.0.113.7"), zones[f"{APEX}.toml"]]
+    perf = subprocess.Popen(
+        ["dnsperf", "-s", "127.0.0.1", "-p", str(pdns.port), "-d", queries, "-l",
+         str(seconds), "-c", "4", "-T", "1", "-q", "100", "-t", "2"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(0.5)
+    gap = max(0.1, (seconds - 1.0) / reloads)
+    for i in range(reloads):
+        with open(backend.zone_path(f"{APEX}.toml"), "w", encoding="utf-8") as f:
+            f.write(texts[i % 2])
+        backend.process.send_signal(signal.SIGHUP)
+        time.sleep(gap)
+    out, _ = perf.communicate(timeout=seconds + 30)
+    durations = [int(m) / 1000 for m in re.findall(r"event=reload_ok .*?duration_us=(\d+)",
+                                                     backend.process.log())][1:]  # not the start
+    pdns.stop()
+    backend.stop()
+    m = re.search(r"SERVFAIL (\d+)", out)
+    return {"reloads": len(durations),
+            "reload_ms": median_spread(durations),
+            "qps": float(re.search(r"Queries per second:\s+([\d.]+)", out).group(1)),
+            "lost": int(re.search(r"Queries lost:\s+(\d+)", out).group(1)),
+            "servfail": int(m.group(1)) if m else 0}
+
+
+# ----------------------------------------------------------------------------------------
+# the table
+
+
+def fmt(ms, digits=0, suffix=""):
+    value, low, high = ms
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}{suffix} ({low:.{digits}f}-{high:.{digits}f})"
+
+
+def report(setups, runs, sweep, calls, inproc, reload, rounds, seconds):
+    lines = [f"pdns 4.7.3 + dnsperf on 127.0.0.1, {os.cpu_count()} cores; {rounds} interleaved "
+             f"rounds of {seconds} s; median (min-max)", ""]
+    head = (f"{'setup':<12} {'zone':<5} {'caches':<6} {'queries/s':>24} {'vs bind':>8} "
+            f"{'vs canned':>9} {'light p50/p99 ms':>17} {'sat p50/p99 ms':>15} "
+            f"{'pdns cores':>10} {'backend cores':>13} {'be us/q':>7} {'fail':>5}")
+    lines += [head, "-" * len(head)]
+    medians = {}
+    for s in setups:
+        rs = runs[s.label]
+        medians[s.label] = statistics.median(r["qps"] for r in rs)
+    for s in setups:
+        rs = runs[s.label]
+        qps = median_spread([r["qps"] for r in rs])
+        bind = medians[f"bind-{s.kind}-{s.caches}"]
+        canned_label = f"canned-{s.connection}-{s.kind}-{s.caches}"
+        vs_bind = f"{qps[0] / bind:.2f}"
+        vs_canned = f"{qps[0] / medians[canned_label]:.2f}" if canned_label in medians else "-"
+        med = lambda key: statistics.median(r[key] for r in rs if r[key] is not None) \
+            if any(r[key] is not None for r in rs) else float("nan")
+        fails = sum(r["lost"] + r["servfail"] for r in rs)
+        lines.append(
+            f"{s.name:<12} {s.kind:<5} {s.caches:<6} {fmt(qps):>24} {vs_bind:>8} {vs_canned:>9} "
+            f"{med('light_p50_ms'):>8.2f}/{med('light_p99_ms'):<8.2f} "
+            f"{med('sat_p50_ms'):>7.2f}/{med('sat_p99_ms'):<7.2f} "
+            f"{med('pdns_cores'):>10.2f} {med('backend_cores'):>13.2f} "
+            f"{med('backend_us_per_query'):>7.1f} {fails:>5}")
+    lines += ["", "pdns distributor-threads (spf-unix, flat, caches off): " +
+              ", ".join(f"{c}: {fmt(v)}" for c, v in sweep.items())]
+    lines += ["", "backend only, one connection, backend on core 0, client on core 1 (calls/s):"]
+    for connection in ("unix", "http"):
+        spf, canned = calls[f"spf-{connection}"], calls[f"canned-{connection}"]
+        lines.append(f"  {connection:<5} spf-backend {fmt(spf)}   canned {fmt(canned)}   "
+                     f"ratio {spf[0] / canned[0]:.2f}")
+    lines += ["", "in-process (answer() only unless named; ns per call, heap allocations per call):"]
+    for key in ("apex_any", "apex_txt", "nxdomain", "envelope_apex_any"):
+        lines.append(f"  {key:<20} {inproc[key + '_ns']:>8.1f} ns  {inproc[key + '_allocs']:.2f} allocs")
+    lines.append(f"  macro zone of {inproc['big_networks']:.0f} networks "
+                 f"({inproc['big_zone_bytes'] / 1e6:.1f} MB of TOML): load and validation "
+                 f"{inproc['big_load_seconds']:.2f} s, resident {inproc['big_rss_mib']:.0f} MiB "
+                 f"(peak {inproc['big_peak_rss_mib']:.0f} MiB)")
+    lines.append(f"  per-IP answer {inproc['big_per_ip_ns']:.1f} ns vs apex "
+                 f"{inproc['big_apex_any_ns']:.1f} ns: {inproc['big_per_ip_over_apex']:.2f}x, "
+                 f"{inproc['big_per_ip_allocs']:.2f} allocs")
+    lines.append(f"  reload of {inproc['reload_networks']:.0f} networks, in-process: "
+                 f"{inproc['reload_load_ms']:.1f} ms")
+    lines += ["", f"reloads under load (spf-unix, macro, {MACRO_NETWORKS} networks, caches off): "
+              f"{reload['reloads']} reloads, {fmt(reload['reload_ms'], 1, ' ms')} each, "
+              f"{reload['qps']:.0f} q/s, {reload['lost']} lost, {reload['servfail']} SERVFAIL"]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=4)
+    parser.add_argument("--quick", action="store_true", help="1 round of 1 s: a smoke test")
+    parser.add_argument("--build-dir", default=os.path.join(HERE, "..", "..", "build"))
+    parser.add_argument("--json", help="also write the raw results here")
+    args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.seconds = 1, 1
+    global BUILD
+    BUILD = os.path.abspath(args.build_dir)
+    harness.SETTINGS.binary = os.path.join(BUILD, "backend", "spf-backend")
+    harness.require_binary()
+    work = harness.Workdir("bench")
+    try:
+        print("DNS through pdns ...", file=sys.stderr, flush=True)
+        setups, runs = dns_benchmark(work, args.rounds, args.seconds)
+        print("thread sweep ...", file=sys.stderr, flush=True)
+        sweep = thread_sweep(work, args.rounds, max(1, args.seconds // 2))
+        print("backend only ...", file=sys.stderr, flush=True)
+        calls = backend_only(work, args.rounds, max(1, args.seconds // 2))
+        print("in-process ...", file=sys.stderr, flush=True)
+        inproc = inprocess(args.quick)
+        print("reloads under load ...", file=sys.stderr, flush=True)
+        reload = reload_under_load(work, max(3, 2 * args.seconds), 3 if args.quick else 10)
+    finally:
+        harness._kill_everything()
+    table = report(setups, runs, sweep, calls, inproc, reload, args.rounds, args.seconds)
+    print(table)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump({"runs": runs, "sweep": sweep, "calls": calls, "inprocess": inproc,
+                       "reload": reload}, f, indent=1)
+    import shutil
+    shutil.rmtree(work.path, ignore_errors=True)
+    failed = sum(r["lost"] + r["servfail"] for rs in runs.values() for r in rs)
+    failed += reload["lost"] + reload["servfail"]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: MIT
+// In-process costs, no sockets: request -> reply for the answers pdns asks most, with heap
+// allocations counted; and the large-zone figures: load and validation of a macro-mode zone
+// with 1,000,000 networks, its resident memory, and a per-IP answer against the apex one.
+//
+//   inprocess_bench [--networks N] [--reload-networks M] [--calls C]
+//
+// Prints `key=value` lines that tests/bench/bench.py puts in its table.
+#include "protocol/answer.h"
+#include "protocol/request.h"
+#include "zone/serial_store.h"
+#include "zone/zone_set.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <new>
+#include <random>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+// Every heap allocation of the process passes here; counted while `counting` is set.
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<std::uint64_t> allocations{0};
+} // namespace
+
+void* operator new(std::size_t size) {
+    if (counting.load(std::memory_order_relaxed))
+        allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(size == 0 ? 1 : size))
+        return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) {
+    return operator new(size);
+}
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+    std::free(p);
+}
+
+using namespace spfd;
+namespace fs = std::filesystem;
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point start) {
+    return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+long status_kib(const char* field) { // VmRSS, VmHWM from /proc/self/status
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    const std::string key = std::string(field) + ":";
+    while (std::getline(in, line))
+        if (line.rfind(key, 0) == 0)
+            return std::atol(line.c_str() + key.size());
+    return -1;
+}
+
+const std::string zone_header = R"(zone = "spf.connectoor.com"
+senders_file = "spf.connectoor.com.senders"
+[soa]
+primary = "ns1.connectoor.com"
+hostmaster = "hostmaster.connectoor.com"
+[ns]
+names = ["ns1.connectoor.com", "ns2.connectoor.com"]
+[spf]
+overflow = "macro"
+)";
+
+// `count` networks that do not aggregate: IPv4 addresses two apart from 16.0.0.0, and every
+// tenth an IPv6 /48 two apart. A list this long lives in a senders_file, as an operator
+// would generate it; [[senders]] tables cost the TOML parser alone ~1.7 s and ~320 MB per
+// million.
+void write_big_zone(const fs::path& dir, std::size_t count) {
+    fs::create_directories(dir);
+    std::ofstream(dir / "spf.connectoor.com.toml") << zone_header;
+    std::ofstream out(dir / "spf.connectoor.com.senders");
+    char line[96];
+    for (std::size_t i = 0; i < count; ++i) {
+        if (i % 10 == 9) {
+            std::snprintf(line, sizeof line, "ip6:2a01:%zx:%zx::/48\n", 0x100 + (i / 65536),
+                          (i % 65536) & ~std::size_t{1});
+        } else {
+            const std::uint32_t a = 0x10000000u + 2 * static_cast<std::uint32_t>(i);
+            std::snprintf(line, sizeof line, "ip4:%u.%u.%u.%u  # host %zu\n", a >> 24,
+                          (a >> 16) & 255, (a >> 8) & 255, a & 255, i);
+        }
+        out << line;
+    }
+}
+
+request lookup(std::string qname, std::string qtype) {
+    request r;
+    r.kind = method::lookup;
+    r.qname = std::move(qname);
+    r.qtype = std::move(qtype);
+    r.zone_id = 1;
+    return r;
+}
+
+struct call_cost {
+    double ns_per_call = 0;
+    double allocations_per_call = 0;
+};
+
+// Runs `call` `calls` times after a warm-up; the cost of one call.
+template <class Call> call_cost measure(std::size_t calls, Call&& call) {
+    for (std::size_t i = 0; i < 10000; ++i)
+        call(i);
+    allocations = 0;
+    counting = true;
+    const auto start = clock_type::now();
+    for (std::size_t i = 0; i < calls; ++i)
+        call(i);
+    const double took = seconds_since(start);
+    counting = false;
+    return {took * 1e9 / static_cast<double>(calls),
+            static_cast<double>(allocations.load()) / static_cast<double>(calls)};
+}
+
+void print_cost(const char* name, const call_cost& c) {
+    std::printf("%s_ns=%.1f\n%s_allocs=%.3f\n", name, c.ns_per_call, name, c.allocations_per_call);
+}
+
+std::size_t sink = 0; // keeps the optimiser from dropping the calls
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::size_t networks = 1000000, reload_networks = 10000, calls = 2000000;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string flag = argv[i];
+        const std::size_t value = std::strtoull(argv[i + 1], nullptr, 10);
+        if (flag == "--networks")
+            networks = value;
+        else if (flag == "--reload-networks")
+            reload_networks = value;
+        else if (flag == "--calls")
+            calls = value;
+    }
+    const fs::path root = fs::temp_directory_path() / ("spf-bench-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    fs::create_directories(root / "state");
+    serial_store serials(root / "state");
+
+    // 1. The shipped zone: the apex answers, through answer() alone and from the unix
+    //    connector's JSON line.
+    {
+        auto shipped = load_zone_set(SPFD_SOURCE_DIR "/zones", serials);
+        if (!shipped.snap) {
+            std::fprintf(stderr, "the shipped zone does not load\n");
+            return 1;
+        }
+        const snapshot& snap = *shipped.snap;
+        std::string scratch;
+        const request any = lookup("spf.connectoor.com.", "ANY");
+        const request txt = lookup("SPF.connectoor.com.", "TXT");
+        const request nx = lookup("nothing.spf.connectoor.com.", "ANY");
+        print_cost("apex_any",
+                   measure(calls, [&](std::size_t) { sink += answer(snap, any, scratch).size(); }));
+        print_cost("apex_txt",
+                   measure(calls, [&](std::size_t) { sink += answer(snap, txt, scratch).size(); }));
+        print_cost("nxdomain",
+                   measure(calls, [&](std::size_t) { sink += answer(snap, nx, scratch).size(); }));
+        const std::string line =
+            R"({"method": "lookup", "parameters": {"local": "127.0.0.1", "qname": "spf.connectoor.com.", "qtype": "ANY", "real-remote": "127.0.0.1/32", "remote": "127.0.0.1", "zone-id": 1}})";
+        print_cost("envelope_apex_any", measure(calls / 4, [&](std::size_t) {
+                       auto parsed = parse_envelope(line);
+                       sink += answer(snap, std::get<request>(parsed), scratch).size();
+                   }));
+    }
+
+    // 2. A macro zone of `networks` networks: load and validate from the TOML file, memory,
+    //    and per-IP answers (half listed) against the apex answer of the same snapshot.
+    {
+        const fs::path dir = root / "big";
+        write_big_zone(dir, networks);
+        const long rss_before = status_kib("VmRSS");
+        const auto start = clock_type::now();
+        auto big = load_zone_set(dir, serials);
+        const double load_seconds = seconds_since(start);
+        if (!big.snap) {
+            std::fprintf(stderr, "the %zu-network zone does not load\n", networks);
+            return 1;
+        }
+        std::printf("big_networks=%zu\nbig_zone_bytes=%ju\nbig_load_seconds=%.3f\n", networks,
+                    static_cast<std::uintmax_t>(fs::file_size(dir / "spf.connectoor.com.senders")),
+                    load_seconds);
+        std::printf("big_rss_mib=%.1f\nbig_rss_growth_mib=%.1f\nbig_peak_rss_mib=%.1f\n",
+                    status_kib("VmRSS") / 1024.0, (status_kib("VmRSS") - rss_before) / 1024.0,
+                    status_kib("VmHWM") / 1024.0);
+        const snapshot& snap = *big.snap;
+        std::string scratch;
+        std::vector<request> per_ip;
+        std::mt19937 random(7);
+        for (int i = 0; i < 4096; ++i) {
+            // Even offsets are listed, odd ones not.
+            const std::uint32_t a =
+                0x10000000u + static_cast<std::uint32_t>(random() % (2 * networks));
+            per_ip.push_back(lookup(std::to_string(a >> 24) + "." +
+                                        std::to_string((a >> 16) & 255) + "." +
+                                        std::to_string((a >> 8) & 255) + "." +
+                                        std::to_string(a & 255) + "._ip.spf.connectoor.com.",
+                                    "ANY"));
+        }
+        const request apex = lookup("spf.connectoor.com.", "ANY");
+        const call_cost apex_cost =
+            measure(calls, [&](std::size_t) { sink += answer(snap, apex, scratch).size(); });
+        const call_cost ip_cost = measure(calls, [&](std::size_t i) {
+            sink += answer(snap, per_ip[i % per_ip.size()], scratch).size();
+        });
+        print_cost("big_apex_any", apex_cost);
+        print_cost("big_per_ip", ip_cost);
+        std::printf("big_per_ip_over_apex=%.2f\n", ip_cost.ns_per_call / apex_cost.ns_per_call);
+    }
+
+    // 3. What a reload of a `reload_networks`-network zone costs in-process (median of 5).
+    {
+        const fs::path dir = root / "reload";
+        write_big_zone(dir, reload_networks);
+        std::vector<double> took;
+        for (int i = 0; i < 5; ++i) {
+            const auto start = clock_type::now();
+            auto set = load_zone_set(dir, serials);
+            took.push_back(seconds_since(start));
+            sink += set.snap != nullptr;
+        }
+        std::sort(took.begin(), took.end());
+        std::printf("reload_networks=%zu\nreload_load_ms=%.1f\n", reload_networks,
+                    took[took.size() / 2] * 1000);
+    }
+    fs::remove_all(root);
+    std::printf("sink=%zu\n", sink % 10);
+    return 0;
+}
