@@ -233,6 +233,7 @@ void read_senders(toml_reader& r, const toml::table& root, zone_spec& zone) {
         return;
     }
 
+    zone.senders.reserve(list->size());
     std::size_t index = 0;
     for (const toml::node& item : *list) {
         const std::string where = "senders[" + std::to_string(index++) + "]";
