@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "zone/zone_set.h"
 
+#include <atomic>
+#include <chrono>
 #include <doctest/doctest.h>
 #include <fstream>
+#include <iterator>
+#include <thread>
 #include <unistd.h>
 
 using namespace spfd;
@@ -127,4 +131,51 @@ TEST_CASE("a macro zone's serial follows its networks, which are in no record") 
     auto changed = load_zone_set(f.root / "zones", serials);
     REQUIRE(changed.snap != nullptr);
     CHECK(changed.snap->zones()[0].summary.serial == serial1 + 1);
+}
+
+TEST_CASE("a zone file rewritten in place while it is loaded is never read half-written") {
+    // An editor writing in place, entry by entry: every prefix that ends after an entry is
+    // a valid zone with fewer senders. Each load either sees all 15 or is refused.
+    fixture f;
+    serial_store serials(f.root / "state");
+    f.write_zone(hosts(15));
+    const auto path = f.root / "zones" / "spf.connectoor.com.toml";
+    std::string text;
+    {
+        std::ifstream in(path);
+        text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    std::atomic<bool> stop{false};
+    std::thread writer([&] {
+        for (unsigned round = 0; !stop; ++round) {
+            {
+                std::ofstream out(path, std::ios::trunc);
+                for (std::size_t at = 0; at < text.size();) {
+                    const auto next = text.find("[[senders]]", at + 1);
+                    const auto end = next == std::string::npos ? text.size() : next;
+                    out.write(text.data() + at, static_cast<std::streamsize>(end - at)).flush();
+                    at = end;
+                }
+            }
+            // Saved again after 0 to 35 ms: some loads find the folder quiet, some do not.
+            std::this_thread::sleep_for(std::chrono::milliseconds(round * 7 % 36));
+        }
+    });
+    std::size_t refused = 0;
+    for (int i = 0; i < 20; ++i) {
+        auto result = load_zone_set(f.root / "zones", serials);
+        if (result.snap) {
+            CHECK(result.snap->zones()[0].summary.sender_count == 15);
+        } else {
+            ++refused;
+            CHECK(messages(result.findings).find("spf.connectoor.com.toml") != std::string::npos);
+        }
+    }
+    stop = true;
+    writer.join();
+    MESSAGE(refused << " of 20 loads refused while the file was being written");
+    // Once the writes are over, the whole file loads.
+    auto settled = load_zone_set(f.root / "zones", serials);
+    REQUIRE(settled.snap != nullptr);
+    CHECK(settled.snap->zones()[0].summary.sender_count == 15);
 }

@@ -6,8 +6,13 @@
 #include "zone/zone_loader.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <optional>
+#include <sys/stat.h>
 #include <system_error>
+#include <thread>
+#include <utility>
 
 namespace spfd {
 namespace {
@@ -85,6 +90,100 @@ std::vector<std::filesystem::path> zone_files(const std::filesystem::path& dir, 
     return files;
 }
 
+// A file written in place while it is read can parse as a valid, shorter list: a reload
+// would then publish a zone without some senders. So the zones folder is read only once it
+// has held still: nothing in it changed during the last `settle_time`, nor while it was read.
+constexpr std::chrono::milliseconds settle_time{20};
+// A folder that keeps changing for this long is refused for this reload.
+constexpr std::chrono::seconds settle_limit{2};
+
+struct file_state {
+    std::string name;
+    dev_t device = 0;
+    ino_t inode = 0;
+    off_t size = 0;
+    std::int64_t changed_ns = 0; // ctime: content, truncation, rename, chmod
+    bool operator==(const file_state&) const = default;
+};
+
+// Every file of the folder that a load may read (editor droppings and backups aside), sorted.
+std::vector<file_state> folder_state(const std::filesystem::path& dir) {
+    std::vector<file_state> out;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        std::string name = entry.path().filename().string();
+        if (name.starts_with('.') || name.starts_with('#') || name.ends_with('~'))
+            continue;
+        struct stat info {};
+        if (::stat(entry.path().c_str(), &info) != 0)
+            continue;
+        out.push_back({std::move(name), info.st_dev, info.st_ino, info.st_size,
+                       std::int64_t{info.st_ctim.tv_sec} * 1'000'000'000 + info.st_ctim.tv_nsec});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const file_state& a, const file_state& b) { return a.name < b.name; });
+    return out;
+}
+
+// The most recently changed file, and how long ago that was; no age when the change lies
+// in the future (a clock stepped back), which says nothing.
+std::pair<std::string, std::optional<std::chrono::nanoseconds>>
+newest_change(const std::vector<file_state>& files) {
+    const file_state* newest = nullptr;
+    for (const file_state& f : files)
+        if (newest == nullptr || f.changed_ns > newest->changed_ns)
+            newest = &f;
+    if (newest == nullptr)
+        return {"", std::nullopt};
+    const auto age = std::chrono::system_clock::now().time_since_epoch() -
+                     std::chrono::nanoseconds(newest->changed_ns);
+    if (age < std::chrono::nanoseconds::zero())
+        return {newest->name, std::nullopt};
+    return {newest->name, std::chrono::duration_cast<std::chrono::nanoseconds>(age)};
+}
+
+// The name of a file that differs between two states, for the message.
+std::string first_change(const std::vector<file_state>& a, const std::vector<file_state>& b) {
+    for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+        if (!(a[i] == b[i]))
+            return a[i].name;
+    return a.size() > b.size() ? a[b.size()].name : b.size() > a.size() ? b[a.size()].name : "";
+}
+
+// Loads every zone file once the folder holds still (see settle_time).
+std::vector<zone_spec> load_settled(const std::filesystem::path& dir, diagnostics& out) {
+    const auto deadline = std::chrono::steady_clock::now() + settle_limit;
+    std::string changing;
+    while (true) {
+        const auto before = folder_state(dir);
+        const auto [newest, quiet] = newest_change(before);
+        if (quiet && *quiet < settle_time) {
+            changing = newest;
+            if (std::chrono::steady_clock::now() >= deadline)
+                break;
+            std::this_thread::sleep_for(settle_time - *quiet);
+            continue;
+        }
+        diagnostics found;
+        std::vector<zone_spec> specs;
+        for (const auto& file : zone_files(dir, found))
+            if (auto spec = load_zone_file(file, found))
+                specs.push_back(std::move(*spec));
+        const auto after = folder_state(dir);
+        if (after == before) {
+            out.append(found);
+            return specs;
+        }
+        changing = first_change(before, after);
+        if (std::chrono::steady_clock::now() >= deadline)
+            break;
+    }
+    out.error({(dir / changing).string(), 0, 0},
+              "kept changing while it was being read, for " + std::to_string(settle_limit.count()) +
+                  " s (written in place?); reload again once the write is finished");
+    return {};
+}
+
 } // namespace
 
 std::optional<compiled_zone> compile_zone(const zone_spec& spec, int id, diagnostics& out) {
@@ -149,10 +248,7 @@ void assign_serial(compiled_zone& zone, std::uint32_t serial) {
 
 zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const serial_store& serials) {
     zone_set_result result;
-    std::vector<zone_spec> specs;
-    for (const auto& file : zone_files(zones_dir, result.findings))
-        if (auto spec = load_zone_file(file, result.findings))
-            specs.push_back(std::move(*spec));
+    std::vector<zone_spec> specs = load_settled(zones_dir, result.findings);
 
     for (const zone_spec& a : specs)
         for (const zone_spec& b : specs)
