@@ -145,6 +145,13 @@ std::optional<std::string> read_bounded_file(const std::filesystem::path& path,
         out.error(where, "is not a regular file");
         return std::nullopt;
     }
+    // Turned away by its size before a byte is read: a huge file costs no memory.
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec && size > max_bytes) {
+        out.error(where, "is " + std::to_string(size) + " bytes, over the limit of " +
+                             std::to_string(max_bytes) + " bytes; refusing to load it");
+        return std::nullopt;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         out.error(where, "cannot open for reading (check permissions)");
@@ -152,12 +159,13 @@ std::optional<std::string> read_bounded_file(const std::filesystem::path& path,
     }
     // Read in chunks and stop one chunk past the limit: the file may grow while we read.
     std::string text;
+    text.reserve(ec ? 0 : static_cast<std::size_t>(size));
     char chunk[64 * 1024];
     while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
         text.append(chunk, static_cast<std::size_t>(in.gcount()));
         if (text.size() > max_bytes) {
-            out.error(where, "is larger than " + std::to_string(max_bytes) +
-                                 " bytes; refusing to load it");
+            out.error(where, "grew over the limit of " + std::to_string(max_bytes) +
+                                 " bytes while being read; refusing to load it");
             return std::nullopt;
         }
     }
