@@ -5,16 +5,46 @@
 #include "server/listeners.h"
 #include "util/log.h"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <memory>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <thread>
 #include <vector>
 
 namespace spfd {
 namespace {
+
+// Every connection costs a file descriptor. A shell's soft limit (often 1024) cannot hold two
+// full listeners: accept would then fail with EMFILE for everyone, pdns included, before
+// max_connections is reached. Raise the soft limit as far as [limits] needs, within the hard
+// limit, and say so when that is not enough.
+void raise_fd_limit(const server_config& config) {
+    rlim_t needed = 64; // zone files, the state folder, pdns_control, the admin endpoint
+    if (config.unix_socket)
+        needed += config.limits.max_connections;
+    if (config.http)
+        needed += config.limits.max_connections;
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= needed)
+        return;
+    const rlim_t before = limit.rlim_cur;
+    limit.rlim_cur = std::min(needed, limit.rlim_max);
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0)
+        limit.rlim_cur = before;
+    if (limit.rlim_cur < needed)
+        log_event(log_level::warning, "fd_limit_low",
+                  "soft=" + std::to_string(limit.rlim_cur) + " needed=" + std::to_string(needed) +
+                      " reason=" +
+                      log_quoted("the hard limit of open files is below what [limits] "
+                                 "max_connections needs; connections fail with EMFILE before"));
+    else
+        log_event(log_level::info, "fd_limit_raised",
+                  "from=" + std::to_string(before) + " to=" + std::to_string(limit.rlim_cur));
+}
 
 void wait_for_signals(boost::asio::signal_set& signals, boost::asio::io_context& io,
                       const std::function<void()>& on_hangup,
@@ -38,6 +68,7 @@ void wait_for_signals(boost::asio::signal_set& signals, boost::asio::io_context&
 
 int serve(const server_config& config, const snapshot_holder& snapshots, reloader& zones,
           std::function<void()> on_hangup) {
+    raise_fd_limit(config);
     boost::asio::io_context io(static_cast<int>(config.threads));
     std::unique_ptr<unix_listener> unix_side;
     std::unique_ptr<http_listener> http_side;
