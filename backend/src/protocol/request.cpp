@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <cctype>
@@ -120,6 +121,18 @@ std::variant<request, request_error> from_object(method kind, const boost::json:
     return req;
 }
 
+// The parsed document lives only while the request is built from it, so its nodes come from
+// a buffer on the stack (a pdns request is a few hundred bytes) instead of the heap; larger
+// documents spill over to the heap as usual.
+class parse_arena {
+  public:
+    boost::json::storage_ptr storage() { return boost::json::storage_ptr(&resource_); }
+
+  private:
+    unsigned char buffer_[4096];
+    boost::json::monotonic_resource resource_{buffer_, sizeof buffer_};
+};
+
 const boost::json::object& empty_object() {
     static const boost::json::object empty;
     return empty;
@@ -166,7 +179,8 @@ std::variant<request, request_error> parse_envelope(std::string_view json) {
     if (json.size() > max_envelope_bytes)
         return request_error{"request too large"};
     boost::system::error_code ec;
-    boost::json::value doc = boost::json::parse(json, ec);
+    parse_arena arena;
+    boost::json::value doc = boost::json::parse(json, ec, arena.storage());
     if (ec)
         return request_error{"request is not JSON: " + ec.message()};
     const auto* envelope = doc.if_object();
@@ -191,7 +205,8 @@ std::variant<request, request_error> parse_parameters(std::string_view method_na
     if (parameters_json.size() > max_envelope_bytes)
         return request_error{"request too large"};
     boost::system::error_code ec;
-    boost::json::value doc = boost::json::parse(parameters_json, ec);
+    parse_arena arena;
+    boost::json::value doc = boost::json::parse(parameters_json, ec, arena.storage());
     if (ec)
         return request_error{"parameters are not JSON: " + ec.message()};
     if (!doc.is_object())
