@@ -18,7 +18,7 @@ txt_answer answer(std::string transport, std::vector<std::string> txt, std::size
     txt_answer a;
     a.transport = std::move(transport);
     a.answer_rrs = txt.size();
-    a.txt = std::move(txt);
+    a.records = std::move(txt);
     a.octets = octets;
     return a;
 }

@@ -1,18 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "ops/probe.h"
 
+#include "ops/dns_query.h"
 #include "ops/spf_parser.h"
 
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/json.hpp>
-#include <boost/json.hpp>
-#include <cerrno>
-#include <ldns/ldns.h>
 #include <map>
 #include <memory>
 #include <numeric>
-#include <sys/time.h>
 
 namespace spfd {
 namespace {
@@ -20,7 +17,7 @@ namespace {
 constexpr unsigned max_lookups = 10;     // RFC 7208 §4.6.4
 constexpr unsigned max_void_lookups = 2; // RFC 7208 §4.6.4
 constexpr unsigned max_depth = max_lookups + 1;
-constexpr std::uint16_t edns_buffer = 1232; // the DNS flag day 2020 default
+constexpr std::uint16_t edns_buffer = 1232; // as dns_query() sends it
 constexpr std::size_t max_listed_terms = 5;
 
 int status_rank(int status) {
@@ -42,20 +39,6 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
         if (!out.empty())
             out += separator;
         out += s;
-    }
-    return out;
-}
-
-std::vector<std::string> split_terms(std::string_view text) {
-    std::vector<std::string> out;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t end = text.find(' ', pos);
-        if (end == std::string_view::npos)
-            end = text.size();
-        if (end > pos)
-            out.emplace_back(text.substr(pos, end - pos));
-        pos = end + 1;
     }
     return out;
 }
@@ -208,13 +191,13 @@ class lookup_counter {
             result_.unfollowed.push_back(where);
             return;
         }
-        if (a.txt.empty()) {
+        if (a.records.empty()) {
             ++result_.void_lookups;
             result_.add_problem(probe_critical,
                                 where + ": no TXT record at " + name + "; " + none_result);
             return;
         }
-        const std::vector<std::string> records = spf_records(a.txt);
+        const std::vector<std::string> records = spf_records(a.records);
         if (records.size() != 1) {
             result_.add_problem(probe_critical, where + ": " + std::to_string(records.size()) +
                                                     " v=spf1 records at " + name + "; " +
@@ -237,130 +220,19 @@ class lookup_counter {
     std::map<std::string, txt_answer> answers_; // each target queried once per probe
 };
 
-// ---------------------------------------------------------------------------------------
-// ldns: one fresh resolver per query, so that a failed query cannot mark the server
-// unreachable for the next one (ldns keeps per-nameserver RTTs in the resolver). ldns applies
-// the timeout to each wait (TCP: connect, then each read), so a server that trickles a TCP
-// answer can stretch a query; the monitoring system's own check timeout bounds that case.
-
-struct ldns_deleter {
-    void operator()(ldns_resolver* r) const { ldns_resolver_deep_free(r); }
-    void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
-    void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
-};
-using resolver_ptr = std::unique_ptr<ldns_resolver, ldns_deleter>;
-using pkt_ptr = std::unique_ptr<ldns_pkt, ldns_deleter>;
-using rdf_ptr = std::unique_ptr<ldns_rdf, ldns_deleter>;
-
-enum class transport { udp, udp_edns, tcp };
-
-std::string_view transport_name(transport t) {
-    return t == transport::udp ? "udp" : t == transport::udp_edns ? "udp+edns" : "tcp";
-}
-
-// The character-strings of one TXT RR, concatenated without separators (RFC 7208 §3.3).
-std::string txt_text(const ldns_rr* rr) {
-    std::string text;
-    for (std::size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
-        const ldns_rdf* rdf = ldns_rr_rdf(rr, i);
-        if (!rdf || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_STR || ldns_rdf_size(rdf) < 1)
-            continue;
-        const std::uint8_t* data = ldns_rdf_data(rdf);
-        // LDNS_RDF_TYPE_STR holds the length octet followed by the octets.
-        const std::size_t len = std::min<std::size_t>(data[0], ldns_rdf_size(rdf) - 1);
-        text.append(reinterpret_cast<const char*>(data + 1), len);
-    }
-    return text;
-}
-
+// Queries go through dns_query() to the configured server only.
 class dns_client {
   public:
-    dns_client(const probe_options& options, rdf_ptr server, unsigned& queries)
-        : options_(options), server_(std::move(server)), queries_(queries) {}
+    dns_client(const probe_options& options, unsigned& queries)
+        : server_{options.server, options.port, options.timeout, false}, queries_(queries) {}
 
-    txt_answer query(const std::string& name, transport t) const {
-        txt_answer out;
-        out.transport = std::string(transport_name(t));
-        const std::string at = " from " + options_.server + "#" + std::to_string(options_.port);
-
-        const rdf_ptr qname(ldns_dname_new_frm_str(name.c_str()));
-        const resolver_ptr res(ldns_resolver_new());
-        if (!qname || !res) {
-            out.failure = qname ? "out of memory" : "'" + name + "' is not a valid DNS name";
-            return out;
-        }
-        ldns_resolver* r = res.get();
-        if (ldns_resolver_push_nameserver(r, server_.get()) != LDNS_STATUS_OK) {
-            out.failure = "cannot use server " + options_.server;
-            return out;
-        }
-        ldns_resolver_set_port(r, options_.port);
-        ldns_resolver_set_recursive(r, false); // our server is authoritative: RD=0
-        ldns_resolver_set_retry(r, 1);         // one attempt: the timeout bounds the query
-        ldns_resolver_set_retrans(r, 0);
-        ldns_resolver_set_fallback(r, false); // we want to see TC, not have ldns hide it
-        ldns_resolver_set_random(r, false);
-        ldns_resolver_set_dnsrch(r, false);
-        ldns_resolver_set_defnames(r, false);
-        ldns_resolver_set_usevc(r, t == transport::tcp);
-        ldns_resolver_set_edns_udp_size(r, t == transport::udp_edns ? edns_buffer : 0);
-        const auto ms = options_.timeout.count() > 0 ? options_.timeout.count() : 1;
-        timeval tv{};
-        tv.tv_sec = static_cast<decltype(tv.tv_sec)>(ms / 1000);
-        tv.tv_usec = static_cast<decltype(tv.tv_usec)>((ms % 1000) * 1000);
-        ldns_resolver_set_timeout(r, tv);
-
-        ldns_pkt* raw_query = nullptr;
-        if (ldns_resolver_prepare_query_pkt(&raw_query, r, qname.get(), LDNS_RR_TYPE_TXT,
-                                            LDNS_RR_CLASS_IN, 0) != LDNS_STATUS_OK) {
-            pkt_ptr discard(raw_query);
-            out.failure = "cannot build the query";
-            return out;
-        }
-        const pkt_ptr query(raw_query);
-
+    txt_answer query(const std::string& name, dns_transport t) const {
         ++queries_;
-        ldns_pkt* raw_reply = nullptr;
-        errno = 0;
-        const auto started = std::chrono::steady_clock::now();
-        const ldns_status status = ldns_resolver_send_pkt(&raw_reply, r, query.get());
-        const int saved_errno = errno;
-        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - started);
-        const pkt_ptr reply(raw_reply);
-
-        if (status != LDNS_STATUS_OK || !reply) {
-            if (saved_errno == ECONNREFUSED)
-                out.failure = "no answer" + at + ": connection refused";
-            else if (elapsed * 10 >= options_.timeout * 9)
-                out.failure = "no answer" + at + ": timeout after " +
-                              std::to_string(options_.timeout.count()) + " ms";
-            else
-                out.failure = "no answer" + at + ": " + ldns_get_errorstr_by_id(status);
-            return out;
-        }
-        if (!ldns_pkt_qr(reply.get()) || ldns_pkt_id(reply.get()) != ldns_pkt_id(query.get())) {
-            out.failure = "a response" + at + " that does not match the query";
-            return out;
-        }
-        out.rcode = static_cast<int>(ldns_pkt_get_rcode(reply.get()));
-        out.truncated = ldns_pkt_tc(reply.get());
-        out.octets = ldns_pkt_size(reply.get());
-        if (const ldns_rr_list* answer = ldns_pkt_answer(reply.get())) {
-            out.answer_rrs = ldns_rr_list_rr_count(answer);
-            for (std::size_t i = 0; i < out.answer_rrs; ++i) {
-                const ldns_rr* rr = ldns_rr_list_rr(answer, i);
-                if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_TXT &&
-                    ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN)
-                    out.txt.push_back(txt_text(rr));
-            }
-        }
-        return out;
+        return dns_query(server_, name, dns_type::txt, t);
     }
 
   private:
-    const probe_options& options_;
-    rdf_ptr server_;
+    dns_server server_;
     unsigned& queries_;
 };
 
@@ -440,8 +312,8 @@ std::string probe_result::summary_line() const {
 std::optional<std::string> describe_drift(std::string_view served, std::string_view expected) {
     if (served == expected)
         return std::nullopt;
-    const std::vector<std::string> s = split_terms(served);
-    const std::vector<std::string> e = split_terms(expected);
+    const std::vector<std::string> s = split_record_terms(served);
+    const std::vector<std::string> e = split_record_terms(expected);
     const std::vector<std::string> only_served = missing_from(s, e);
     const std::vector<std::string> only_expected = missing_from(e, s);
     std::string what;
@@ -519,14 +391,15 @@ probe_result evaluate_probe(const probe_options& options, const txt_answer& udp,
     if (!reference)
         return result;
     for (const txt_answer* a : {&tcp, &edns, &udp})
-        if (a != reference && usable(*a) && spf_records(a->txt) != spf_records(reference->txt))
+        if (a != reference && usable(*a) &&
+            spf_records(a->records) != spf_records(reference->records))
             result.add_problem(probe_warning, a->transport + " serves a different record than " +
                                                   reference->transport);
-    const std::vector<std::string> records = spf_records(reference->txt);
+    const std::vector<std::string> records = spf_records(reference->records);
     if (records.size() != 1) {
         result.add_problem(probe_critical,
                            std::to_string(records.size()) + " v=spf1 records among " +
-                               std::to_string(reference->txt.size()) + " TXT records at " +
+                               std::to_string(reference->records.size()) + " TXT records at " +
                                options.name + "; " +
                                (records.empty() ? "customers' includes give permerror"
                                                 : "receivers return permerror (§4.5)"));
@@ -597,40 +470,30 @@ std::string probe_json(const probe_result& r) {
 }
 
 probe_result run_probe(const probe_options& options) {
-    boost::system::error_code ec;
-    const boost::asio::ip::address address = boost::asio::ip::make_address(options.server, ec);
-    rdf_ptr server;
-    if (!ec && address.is_v4())
-        server.reset(ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, options.server.c_str()));
-    else if (!ec && address.is_v6() && address.to_v6().scope_id() == 0)
-        server.reset(ldns_rdf_new_frm_str(LDNS_RDF_TYPE_AAAA, options.server.c_str()));
-    const rdf_ptr name_check(ldns_dname_new_frm_str(options.name.c_str()));
-    if (!server || !name_check || options.name.empty() || options.port == 0 ||
-        options.timeout.count() <= 0 || options.warn_octets > options.crit_octets) {
+    const auto bad_server =
+        check_dns_server(dns_server{options.server, options.port, options.timeout, false});
+    const bool name_ok = !options.name.empty() && is_valid_dns_name(options.name);
+    if (bad_server || !name_ok || options.warn_octets > options.crit_octets) {
         probe_result result;
         result.name = options.name;
         result.warn_octets = options.warn_octets;
         result.crit_octets = options.crit_octets;
-        result.add_problem(
-            probe_unknown,
-            !server ? "server '" + options.server + "' is not an IPv4 or IPv6 address"
-            : !name_check || options.name.empty() ? "'" + options.name + "' is not a valid DNS name"
-            : options.port == 0                   ? std::string("port 0 is not usable")
-            : options.timeout.count() <= 0
-                ? std::string("the timeout must be positive")
-                : std::string("the warning size is above the critical size"));
+        result.add_problem(probe_unknown,
+                           bad_server ? *bad_server
+                           : !name_ok ? "'" + options.name + "' is not a valid DNS name"
+                                      : std::string("the warning size is above the critical size"));
         return result;
     }
 
     unsigned queries = 0;
-    const dns_client client(options, std::move(server), queries);
-    const txt_answer udp = client.query(options.name, transport::udp);
-    const txt_answer edns = client.query(options.name, transport::udp_edns);
-    const txt_answer tcp = client.query(options.name, transport::tcp);
+    const dns_client client(options, queries);
+    const txt_answer udp = client.query(options.name, dns_transport::udp);
+    const txt_answer edns = client.query(options.name, dns_transport::udp_edns);
+    const txt_answer tcp = client.query(options.name, dns_transport::tcp);
     const txt_lookup follow = [&client](const std::string& target) {
-        txt_answer a = client.query(target, transport::udp_edns);
+        txt_answer a = client.query(target, dns_transport::udp_edns);
         if (a.answered() && a.truncated)
-            a = client.query(target, transport::tcp);
+            a = client.query(target, dns_transport::tcp);
         return a;
     };
     probe_result result = evaluate_probe(options, udp, edns, tcp, follow);

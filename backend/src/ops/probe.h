@@ -5,6 +5,8 @@
 // the answers by spf-rules.md. The judging is pure (evaluate_probe); only run_probe() and
 // its ldns queries touch the network, and only the configured server:port.
 
+#include "ops/dns_query.h"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -41,19 +43,9 @@ struct probe_options {
     unsigned planned_lookups = 0;
 };
 
-/// What one `TXT` query returned, as far as the checks care. run_probe() fills it from
-/// ldns; tests build it by hand.
-struct txt_answer {
-    std::string transport;        ///< "udp", "udp+edns", "tcp"
-    std::string failure;          ///< non-empty: no usable response ("timeout after 300 ms", …)
-    int rcode = 0;                ///< RCODE (RFC 1035 §4.1.1)
-    bool truncated = false;       ///< TC flag
-    std::size_t octets = 0;       ///< wire size of the response message
-    std::size_t answer_rrs = 0;   ///< RRs of any type in the answer section
-    std::vector<std::string> txt; ///< TXT RRs of the answer, character-strings concatenated
-
-    bool answered() const { return failure.empty(); }
-};
+/// What one `TXT` query returned (records: the TXT RRs, character-strings concatenated).
+/// run_probe() fills it with dns_query(); tests build it by hand.
+using txt_answer = dns_response;
 
 /// Resolves `name TXT` for an include/redirect target on the probed server.
 using txt_lookup = std::function<txt_answer(const std::string& name)>;

@@ -800,4 +800,18 @@ spf_term_summary summarize_terms(const std::vector<spf_term>& terms) {
     return s;
 }
 
+std::vector<std::string> split_record_terms(std::string_view text) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find(' ', pos);
+        if (end == std::string_view::npos)
+            end = text.size();
+        if (end > pos)
+            out.emplace_back(text.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return out;
+}
+
 } // namespace spfd

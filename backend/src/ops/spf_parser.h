@@ -118,6 +118,10 @@ struct spf_term_summary {
 /// Counts and locates the terms of one record (not following includes).
 spf_term_summary summarize_terms(const std::vector<spf_term>& terms);
 
+/// The record's space-separated words as written (`v=spf1` first), runs of spaces
+/// skipped; unlike parse_spf() it works on malformed records too.
+std::vector<std::string> split_record_terms(std::string_view record);
+
 /// `+`, `-`, `~` or `?`.
 char qualifier_char(spf_qualifier q);
 /// The term's name in lower case: `include`, `ip4`, `redirect`, `unknown-modifier`, …
