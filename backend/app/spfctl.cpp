@@ -2,6 +2,7 @@
 // spfctl: the operators' tool for spf-backend. Each subcommand is a thin shell around the
 // library; exit codes are documented in `spfctl --help`.
 #include "config/server_config.h"
+#include "customer/customer_check.h"
 #include "ops/admin_client.h"
 #include "ops/check_command.h"
 #include "ops/probe.h"
@@ -33,7 +34,11 @@ constexpr const char* overview =
     "  reload   make the running backend load the zone files (0 published, 1 refused and\n"
     "           the previous record kept, 3 backend unreachable)\n"
     "  probe    ask DNS for the SPF record like a receiver and judge it, for monitoring\n"
-    "           (Nagios/Icinga codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)\n\n"
+    "           (Nagios/Icinga codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)\n"
+    "  customer check DOMAIN\n"
+    "           evaluate a customer's SPF record for each of our senders through DNS; report\n"
+    "           problems and the record to publish (0 all pass, 1 fails or problems,\n"
+    "           2 DNS or usage error)\n\n"
     "Run `spfctl COMMAND --help` for the options of one command.\n";
 
 struct command_line {
@@ -240,6 +245,116 @@ int cmd_probe(const command_line& cl) {
     return r.status;
 }
 
+// Our senders: the networks the zone files serve at `apex` (as `spfctl probe` reads them).
+std::optional<std::vector<ip_network>> served_networks(const std::string& config_path,
+                                                       const std::string& apex) {
+    const auto cfg = load_config(config_path);
+    if (!cfg)
+        return std::nullopt;
+    serial_store serials(cfg->state_dir);
+    std::string error;
+    serials.load(error);
+    const auto files = load_zone_set(cfg->zones_dir, serials);
+    for (const auto& d : files.findings.items())
+        if (d.level == severity::error)
+            std::cerr << to_string(d) << '\n';
+    if (files.snap)
+        for (const auto& z : files.snap->zones())
+            if (z.summary.apex == apex && z.summary.networks)
+                return *z.summary.networks;
+    std::cerr << "spfctl customer: no valid zone " << apex << " in " << cfg->zones_dir.string()
+              << '\n';
+    return std::nullopt;
+}
+
+int cmd_customer_check(const command_line& cl, std::vector<std::string> rest) {
+    std::string domain, server = "127.0.0.1", apex = "spf.connectoor.com";
+    unsigned port = 53, timeout_ms = 2000;
+    po::options_description options(
+        "spfctl customer check DOMAIN: look up DOMAIN's SPF record through DNS (only the\n"
+        "given server:port, a recursive resolver or an authoritative server) and evaluate\n"
+        "check_host() (RFC 7208) for a representative address of each network our zone\n"
+        "serves (from the zone files of --config): the first address, and the last one of a\n"
+        "network. Reports whether include:<apex> is present and reached, each address's\n"
+        "result, lookup and void-lookup counts, problems, the record the customer should\n"
+        "publish and instructions for their administrator (German and English).\n"
+        "Exit: 0 every address passes and no problem, 1 some address does not pass or a\n"
+        "problem was found, 2 DNS error for DOMAIN itself or usage error.\n\nOptions");
+    options.add_options()("domain", po::value(&domain), "the customer's domain")(
+        "server", po::value(&server)->default_value(server), "DNS server address (no names)")(
+        "port", po::value(&port)->default_value(port), "DNS server port")(
+        "timeout-ms", po::value(&timeout_ms)->default_value(timeout_ms), "timeout per query")(
+        "apex", po::value(&apex)->default_value(apex), "our zone, which customers include")(
+        "json", "print the report as one JSON object")("no-advice",
+                                                       "omit the instructions in the text");
+    options.add_options()("help,h", "show this help");
+    po::positional_options_description positional;
+    positional.add("domain", 1);
+    po::variables_map args;
+    try {
+        po::store(po::command_line_parser(rest).options(options).positional(positional).run(),
+                  args);
+        po::notify(args);
+    } catch (const po::error& e) {
+        std::cerr << "spfctl customer check: " << e.what()
+                  << " (see spfctl customer check --help)\n";
+        return exit_usage;
+    }
+    if (args.count("help")) {
+        std::cout << options << '\n';
+        return exit_ok;
+    }
+    if (domain.empty()) {
+        std::cerr << "spfctl customer check: a DOMAIN is needed\n";
+        return exit_usage;
+    }
+    const dns_server dns{server, static_cast<std::uint16_t>(port),
+                         std::chrono::milliseconds(timeout_ms), true};
+    if (port == 0 || port > 65535) {
+        std::cerr << "spfctl customer check: port " << port << " is not usable\n";
+        return exit_usage;
+    }
+    if (const auto bad = check_dns_server(dns)) {
+        std::cerr << "spfctl customer check: " << *bad << '\n';
+        return exit_usage;
+    }
+    if (!is_valid_dns_name(domain)) {
+        std::cerr << "spfctl customer check: '" << domain << "' is not a valid domain name\n";
+        return exit_usage;
+    }
+    customer_options o;
+    o.apex = apex;
+    const auto networks = served_networks(cl.config_path, apex);
+    if (!networks)
+        return exit_usage;
+    o.networks = *networks;
+    ldns_spf_resolver resolver(dns);
+    const customer_report r = check_customer(resolver, o, domain);
+    if (args.count("json"))
+        std::cout << customer_json(r) << '\n';
+    else
+        std::cout << customer_text(r, !args.count("no-advice"));
+    return r.exit_code();
+}
+
+constexpr const char* customer_overview =
+    "Usage: spfctl [--config FILE] customer check DOMAIN [options]\n\n"
+    "Run `spfctl customer check --help` for the options.\n";
+
+int cmd_customer(const command_line& cl) {
+    std::vector<std::string> rest = cl.rest;
+    if (rest.empty() || rest.front() == "--help" || rest.front() == "-h") {
+        (rest.empty() ? std::cerr : std::cout) << customer_overview;
+        return rest.empty() ? exit_usage : exit_ok;
+    }
+    const std::string sub = rest.front();
+    rest.erase(rest.begin());
+    if (sub == "check")
+        return cmd_customer_check(cl, rest);
+    std::cerr << "spfctl customer: unknown command '" << sub << "'\n\n" << customer_overview;
+    return exit_usage;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -285,6 +400,8 @@ int main(int argc, char** argv) {
         return cmd_reload(cl);
     if (cl.command == "probe")
         return cmd_probe(cl);
+    if (cl.command == "customer")
+        return cmd_customer(cl);
     if (cl.command == "help") {
         std::cout << overview;
         return exit_ok;
