@@ -25,8 +25,10 @@ packages=(
     # Net::DNS, and libspf2's spfquery, run in a private network namespace (iproute2,
     # util-linux's unshare) so that its libc resolver reaches only our pdns
     libmail-spf-perl libnet-dns-perl spfquery iproute2 util-linux
-    # load while reloading (tests/integration/test_reload_load.py)
+    # load while reloading (tests/integration/test_reload_load.py, test_faults.py)
     dnsperf
+    # every file the backend writes, traced (tests/integration/test_exposure.py)
+    strace
     # the deployment tests (tests/package): cpack's dpkg-shlibdeps, systemd-analyze verify,
     # the .deb's maintainer scripts, the alert rules' YAML
     dpkg-dev systemd adduser python3-yaml
