@@ -8,6 +8,8 @@ pyspf's, except where the comment at PYSPF_REDIRECT_COUNT explains why they cann
 Run alone:  /usr/bin/python3 tests/integration/test_customer.py [--binary PATH]
 """
 
+import csv
+import io
 import json
 import os
 import sys
@@ -81,6 +83,9 @@ CASES = {
     "toomany.test": (txt("@", "v=spf1 " + " ".join(f"a:h{i}.toomany.test" for i in range(1, 11)) +
                          f" {INC} ~all") + ten_a("toomany.test"),
                      {"too_many_lookups", "sender_not_pass"}, 1),
+    # 9 lookups of its own + ours = 10: passes now; one more lookup on our side breaks it
+    "nine.test": (txt("@", "v=spf1 " + " ".join(f"a:h{i}.nine.test" for i in range(1, 10)) +
+                      f" {INC} ~all") + ten_a("nine.test"), set(), 0),
     "void.test": (txt("@", f"v=spf1 a:nx1.void.test a:nx2.void.test a:nx3.void.test {INC} ~all"),
                   {"too_many_void_lookups", "sender_not_pass"}, 1),
     "macro.test": (txt("@", "v=spf1 exists:%{i}._ip.macro.test -all") +
@@ -260,6 +265,104 @@ class TestCustomerCheck(harness.StackTestCase):
             with self.subTest(args=args):
                 self.assertEqual(self.backend.spfctl("customer", *args).returncode, 2)
         self.assertEqual(self.backend.spfctl("customer", "check", "--help").returncode, 0)
+
+    def domains_file(self, name, domains):
+        path = os.path.join(self.work.sub("lists"), name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("# customers\n\n" + "\n".join(domains) + "\n")
+        return path
+
+    def test_batch_json_matches_single_checks(self):
+        domains = list(CASES)
+        path = self.domains_file("all.txt", domains + ["GOOD.test."])  # a duplicate
+        done = self.spfctl("batch", path, "--format", "json", "--jobs", "4")
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertEqual(done.stderr, "")  # no progress line: stderr is not a terminal
+        reports = json.loads(done.stdout)
+        self.assertEqual([r["domain"] for r in reports], domains)
+        for r in reports:
+            with self.subTest(domain=r["domain"]):
+                single = self.report(r["domain"])
+                self.assertEqual(r["exit_code"], single["exit_code"])
+                self.assertEqual({p["code"] for p in r["problems"]},
+                                 {p["code"] for p in single["problems"]})
+                self.assertEqual([(s["ip"], s["result"], s["lookups"], s["void_lookups"])
+                                  for s in r["senders"]],
+                                 [(s["ip"], s["result"], s["lookups"], s["void_lookups"])
+                                  for s in single["senders"]])
+
+    def test_batch_csv(self):
+        path = self.domains_file("csv.txt", ["good.test", "missing.test", "elsewhere.example"])
+        done = self.spfctl("batch", path, "--jobs", "2")
+        self.assertEqual(done.returncode, 2, done.stderr)  # the worst: a DNS error
+        rows = list(csv.DictReader(io.StringIO(done.stdout)))
+        self.assertEqual([r["domain"] for r in rows],
+                         ["good.test", "missing.test", "elsewhere.example"])
+        self.assertEqual([r["exit_code"] for r in rows], ["0", "1", "2"])
+        self.assertEqual(rows[0]["include_reached"], "yes")
+        self.assertEqual(rows[1]["problems"], "include_missing;sender_not_pass")
+        self.assertEqual(rows[1]["suggested_record"], SUGGESTED["missing.test"])
+        self.assertEqual(rows[2]["problems"], "dns_error")
+
+    def test_batch_usage(self):
+        bad = self.domains_file("bad.txt", ["good.test", "not a domain"])
+        done = self.spfctl("batch", bad)
+        self.assertEqual(done.returncode, 2)
+        self.assertIn("bad.txt:4:", done.stderr)
+        ok = self.domains_file("ok.txt", ["good.test"])
+        for args in (["--jobs", "0"], ["--jobs", "65"], ["--format", "xml"]):
+            with self.subTest(args=args):
+                self.assertEqual(self.spfctl("batch", ok, *args).returncode, 2)
+
+    def proposal(self, name, text):
+        folder = self.work.sub("proposals", name)
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, f"{APEX}.toml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def test_impact_of_replacing_a_sender(self):
+        current = our_zone()[f"{APEX}.toml"]
+        text = current.replace('ip4 = "176.9.5.158"', 'ip4 = "85.10.214.5"')
+        path = self.proposal("swap", text)
+        lists = self.domains_file("impact.txt", ["good.test", "direct.test", "missing.test"])
+        done = self.spfctl("impact", "--proposed", path, lists, "--json")
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        r = json.loads(done.stdout)
+        changes = {(c["domain"], c["ip"]): (c["status"], c["before"], c["after"])
+                   for c in r["changes"]}
+        self.assertEqual(changes, {
+            ("good.test", "176.9.5.158"): ("removed", "pass", "softfail"),
+            ("good.test", "85.10.214.5"): ("added", "softfail", "pass"),
+            # direct.test lists our old addresses itself: nothing changes for it
+            # missing.test does not include us: nothing changes either
+        })
+
+    def test_impact_of_macro_mode(self):
+        # Macro mode costs customers 2 lookups instead of 1: nine.test goes over 10.
+        current = our_zone()[f"{APEX}.toml"]
+        text = current.replace('overflow = "flat"', 'overflow = "macro"')
+        self.assertNotEqual(text, current)
+        path = self.proposal("macro", text)
+        lists = self.domains_file("macro.txt", ["good.test", "nine.test", "macro.test"])
+        done = self.spfctl("impact", "--proposed", path, lists)
+        self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
+        self.assertIn("nine.test: 85.10.214.4 (kept) loses pass: pass -> permerror", done.stdout)
+        self.assertIn("unexpected", done.stdout)
+        self.assertNotIn("good.test", done.stdout)  # per-IP answers pass our addresses
+        done = self.spfctl("impact", "--proposed", path, lists, "--json")
+        r = json.loads(done.stdout)
+        self.assertEqual({c["domain"] for c in r["changes"]}, {"nine.test"})
+        self.assertEqual(len(r["changes"]), len(SENDERS))
+
+    def test_impact_refuses_an_invalid_proposal(self):
+        path = self.proposal("broken", our_zone()[f"{APEX}.toml"] + '\n[[senders]]\nip4 = "1.2.3"\n')
+        lists = self.domains_file("one.txt", ["good.test"])
+        done = self.spfctl("impact", "--proposed", path, lists)
+        self.assertEqual(done.returncode, 2)
+        self.assertIn(":", done.stderr)
 
     @classmethod
     def tearDownClass(cls):

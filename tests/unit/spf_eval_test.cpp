@@ -1,54 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "customer/spf_eval.h"
+#include "fake_dns.h"
 
 #include <doctest/doctest.h>
-#include <map>
-#include <set>
 
 using namespace spfd;
+using spfd::test::fake_dns;
 
 namespace {
-
-// An in-memory DNS: names not listed are NXDOMAIN; "servfail.test" names fail.
-class fake_dns : public spf_resolver {
-  public:
-    fake_dns& add(const std::string& name, dns_type type, std::string record) {
-        zone_[{name, type}].push_back(std::move(record));
-        names_.insert(name);
-        return *this;
-    }
-    fake_dns& txt(const std::string& name, std::string record) {
-        return add(name, dns_type::txt, std::move(record));
-    }
-    fake_dns& a(const std::string& name, std::string address) {
-        return add(name, dns_type::a, std::move(address));
-    }
-    fake_dns& exists_name(const std::string& name) {
-        names_.insert(name);
-        return *this;
-    }
-    dns_lookup lookup(const std::string& name, dns_type type) override {
-        asked.emplace_back(name, type);
-        dns_lookup r;
-        if (name.ends_with("servfail.test")) {
-            r.status = dns_lookup::outcome::error;
-            r.error = "SERVFAIL";
-            return r;
-        }
-        if (!names_.count(name)) {
-            r.status = dns_lookup::outcome::nxdomain;
-            return r;
-        }
-        if (auto it = zone_.find({name, type}); it != zone_.end())
-            r.records = it->second;
-        return r;
-    }
-    std::vector<std::pair<std::string, dns_type>> asked;
-
-  private:
-    std::map<std::pair<std::string, dns_type>, std::vector<std::string>> zone_;
-    std::set<std::string> names_;
-};
 
 spf_evaluation run(fake_dns& dns, const std::string& ip, const std::string& domain,
                    const std::string& sender = "") {
@@ -284,6 +243,6 @@ TEST_CASE("the caching resolver asks each question once") {
     req.sender = "x@c.test";
     check_host(cache, req, "c.test");
     check_host(cache, req, "c.test");
-    CHECK(dns.asked.size() == 2);
+    CHECK(dns.queries() == 2);
     CHECK(cache.queries() == 2);
 }

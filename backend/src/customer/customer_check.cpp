@@ -120,13 +120,17 @@ const std::string& primary_record(const customer_report& r) {
 
 std::vector<customer_sender> representative_senders(const std::vector<ip_network>& networks) {
     std::vector<customer_sender> out;
+    const auto add_once = [&out](std::string label, asio_ip::address ip) {
+        if (std::none_of(out.begin(), out.end(), [&](const auto& s) { return s.ip == ip; }))
+            out.push_back({std::move(label), ip});
+    };
     for (const ip_network& n : networks) {
         if (n.is_host()) {
-            out.push_back({n.to_string(), address_of(n.family(), n.first())});
+            add_once(n.to_string(), address_of(n.family(), n.first()));
             continue;
         }
-        out.push_back({n.to_string() + " first", address_of(n.family(), n.first())});
-        out.push_back({n.to_string() + " last", address_of(n.family(), n.last())});
+        add_once(n.to_string() + " first", address_of(n.family(), n.first()));
+        add_once(n.to_string() + " last", address_of(n.family(), n.last()));
     }
     return out;
 }
@@ -248,11 +252,22 @@ customer_report check_customer(spf_resolver& dns, const customer_options& o,
             "more than " + std::to_string(spf_max_void_lookups) +
                 " void lookups (NXDOMAIN or empty answers, RFC 7208 §4.6.4): receivers return "
                 "permerror");
-    for (const sender_verdict& v : r.verdicts)
-        if (v.evaluation.result != spf_result::pass)
-            add(r, "sender_not_pass",
-                "our " + v.sender.label + " gets " + std::string(result_name(v.evaluation.result)) +
-                    ": " + v.evaluation.reason);
+    // One line per distinct outcome, naming the addresses that share it.
+    std::vector<std::pair<std::string, std::string>> failing; // outcome, addresses
+    for (const sender_verdict& v : r.verdicts) {
+        if (v.evaluation.result == spf_result::pass)
+            continue;
+        const std::string outcome =
+            std::string(result_name(v.evaluation.result)) + ": " + v.evaluation.reason;
+        auto it = std::find_if(failing.begin(), failing.end(),
+                               [&](const auto& f) { return f.first == outcome; });
+        if (it == failing.end())
+            failing.emplace_back(outcome, v.sender.label);
+        else
+            it->second += ", " + v.sender.label;
+    }
+    for (const auto& [outcome, addresses] : failing)
+        add(r, "sender_not_pass", "our " + addresses + " get " + outcome);
 
     const std::string current = r.spf_records.empty() ? "" : primary_record(r);
     r.change_needed = !(r.spf_records.size() == 1 && r.all_pass() && r.include_reached);
@@ -280,8 +295,10 @@ std::string customer_text(const customer_report& r, bool advice) {
            " of " + std::to_string(spf_max_void_lookups) + " (most over our addresses)\n";
     out += "  our senders:\n";
     for (const sender_verdict& v : r.verdicts)
-        out += "    " + v.sender.label + " (" + v.sender.ip.to_string() +
-               "): " + std::string(result_name(v.evaluation.result)) + ", " +
+        out += "    " + v.sender.label +
+               (v.sender.label == v.sender.ip.to_string() ? ""
+                                                          : " (" + v.sender.ip.to_string() + ")") +
+               ": " + std::string(result_name(v.evaluation.result)) + ", " +
                std::to_string(v.evaluation.lookups) + " lookups, " +
                std::to_string(v.evaluation.void_lookups) + " void; " + v.evaluation.reason + "\n";
     if (r.problems.empty()) {
