@@ -298,9 +298,9 @@ std::string customer_text(const customer_report& r, bool advice) {
         out += "    " + v.sender.label +
                (v.sender.label == v.sender.ip.to_string() ? ""
                                                           : " (" + v.sender.ip.to_string() + ")") +
-               ": " + std::string(result_name(v.evaluation.result)) + ", " +
-               std::to_string(v.evaluation.lookups) + " lookups, " +
-               std::to_string(v.evaluation.void_lookups) + " void; " + v.evaluation.reason + "\n";
+               ": " + std::string(result_name(v.evaluation.result)) + " (lookups " +
+               std::to_string(v.evaluation.lookups) + ", void " +
+               std::to_string(v.evaluation.void_lookups) + "): " + v.evaluation.reason + "\n";
     if (r.problems.empty()) {
         out += "  problems:  none\n";
     } else {
