@@ -160,6 +160,37 @@ TEST_CASE("auto: flat when it fits, else split within the maximum, else macro") 
     CHECK(large.found.error_count() == 0);
 }
 
+// Found by the zone fuzz target (tests/fuzz/regressions/zone/): split and macro checked only
+// the child records against the budget, not the apex record that includes them.
+TEST_CASE("split and macro: the apex record, too, stays within the budget") {
+    const auto small_budget = [](std::string text, const std::string& apex) {
+        text.replace(text.find("[spf]\n"), 6, "[spf]\nmax_answer_octets = 100\n");
+        text.replace(text.find("spf.connectoor.com"), 18, apex);
+        return text;
+    };
+    // Three addresses need two children of 100 octets; the apex including both is 122.
+    auto split = compile(small_budget(zone_text("split", 3), "spf.connectoor.com"));
+    CHECK_FALSE(split.zone);
+    CHECK(first_error(split.found) ==
+          "split: the record at spf.connectoor.com that includes the 2 child records would be "
+          "122 octets, 22 over the budget of 100 (spf.max_answer_octets). Raise the budget (at "
+          "most 512), aggregate the senders, or use overflow = \"macro\"");
+    // auto then falls back to macro, whose apex fits.
+    auto fallback = compile(small_budget(zone_text("auto", 3), "spf.connectoor.com"));
+    REQUIRE(fallback.zone);
+    CHECK(fallback.zone->summary.mode == overflow_mode::macro);
+    CHECK(fallback.zone->summary.spf.measures.answer_octets <= 100);
+    // A longer zone name: the macro apex alone is over, in macro and in auto.
+    for (const std::string mode : {"macro", "auto"}) {
+        auto macro = compile(small_budget(zone_text(mode, 3), "spf-customers.connectoor.com"));
+        CHECK_FALSE(macro.zone);
+        CHECK(first_error(macro.found) ==
+              "macro: the record at spf-customers.connectoor.com would be 116 octets, 16 over "
+              "the budget of 100 (spf.max_answer_octets). Raise the budget (at most 512) or use "
+              "a shorter zone name");
+    }
+}
+
 TEST_CASE("overflow takes only the four names") {
     diagnostics found;
     CHECK_FALSE(parse_zone(zone_text("chain", 3), "z.toml", found));

@@ -39,6 +39,14 @@ bool fits(const spf_record& r, const zone_spec& spec) {
     return r.measures.answer_octets <= spec.max_answer_octets;
 }
 
+// "<n> octets, <k> over the budget of <b> (spf.max_answer_octets)"
+std::string over_budget(const spf_record& r, const zone_spec& spec) {
+    return std::to_string(r.measures.answer_octets) + " octets, " +
+           std::to_string(r.measures.answer_octets - spec.max_answer_octets) +
+           " over the budget of " + std::to_string(spec.max_answer_octets) +
+           " (spf.max_answer_octets)";
+}
+
 // Packs the mechanisms in order into as few children as the budget allows. Greedy in the
 // sorted order: deterministic, and a change only moves the networks after it.
 std::vector<child_record> pack_children(const std::vector<std::string>& terms,
@@ -98,15 +106,34 @@ std::optional<record_layout> lay_out_split(const zone_spec& spec,
         includes.push_back("include:" + c.name);
     layout.apex = render_terms(includes, spec.all, spec.apex);
     layout.customer_lookups = 1 + static_cast<unsigned>(layout.children.size());
+    // The children are as few as the budget allows, so no other split has a shorter apex.
+    if (!fits(layout.apex, spec)) {
+        if (out != nullptr)
+            out->error(where, "split: the record at " + spec.apex + " that includes the " +
+                                  std::to_string(layout.children.size()) +
+                                  " child records would be " + over_budget(layout.apex, spec) +
+                                  ". Raise the budget (at most 512), aggregate the senders, or "
+                                  "use overflow = \"macro\"");
+        return std::nullopt;
+    }
     return layout;
 }
 
-record_layout lay_out_macro(const zone_spec& spec) {
+std::optional<record_layout> lay_out_macro(const zone_spec& spec, diagnostics& out,
+                                           const source_position& where) {
     record_layout layout;
     layout.mode = overflow_mode::macro;
     // %{i}: the client IP, dotted quad or 32 nibbles (RFC 7208 §7.3).
     layout.apex = render_terms({"include:%{i}." + per_ip_parent(spec.apex)}, spec.all, spec.apex);
     layout.customer_lookups = 2;
+    // A small budget with a long zone name. The per-IP answers, computed per query, stay
+    // below 512 octets for any zone name that leaves room for 32 nibble labels.
+    if (!fits(layout.apex, spec)) {
+        out.error(where, "macro: the record at " + spec.apex + " would be " +
+                             over_budget(layout.apex, spec) +
+                             ". Raise the budget (at most 512) or use a shorter zone name");
+        return std::nullopt;
+    }
     return layout;
 }
 
@@ -129,17 +156,13 @@ std::optional<record_layout> lay_out(const zone_spec& spec, const std::vector<ip
     record_layout flat;
     flat.mode = overflow_mode::flat;
     flat.apex = render_terms(terms, spec.all, spec.apex);
-    const auto& m = flat.apex.measures;
 
     switch (spec.overflow) {
     case overflow_mode::flat:
         if (fits(flat.apex, spec))
             return flat;
         out.error(where, "the SPF answer for " + spec.apex + " would be " +
-                             std::to_string(m.answer_octets) + " octets, " +
-                             std::to_string(m.answer_octets - spec.max_answer_octets) +
-                             " over the budget of " + std::to_string(spec.max_answer_octets) +
-                             " (spf.max_answer_octets); " + std::to_string(networks.size()) +
+                             over_budget(flat.apex, spec) + "; " + std::to_string(networks.size()) +
                              " networks after aggregation. Remove senders, list whole networks "
                              "instead of single addresses, raise the budget (at most 512), or "
                              "choose an overflow strategy ([spf] overflow = \"auto\")");
@@ -147,13 +170,13 @@ std::optional<record_layout> lay_out(const zone_spec& spec, const std::vector<ip
     case overflow_mode::split:
         return lay_out_split(spec, terms, &out, where);
     case overflow_mode::macro:
-        return lay_out_macro(spec);
+        return lay_out_macro(spec, out, where);
     case overflow_mode::auto_:
         if (fits(flat.apex, spec))
             return flat;
         if (auto split = lay_out_split(spec, terms, nullptr, where))
             return split;
-        return lay_out_macro(spec);
+        return lay_out_macro(spec, out, where);
     }
     return std::nullopt;
 }
