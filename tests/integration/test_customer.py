@@ -96,6 +96,8 @@ CASES = {
                       txt("macroinc.test", f"v=spf1 {INC} ~all"), set(), 0),
     "direct.test": (txt("@", "v=spf1 ip4:85.10.214.4 ip4:176.9.5.158 ip4:178.63.53.35 ~all"),
                     {"direct_ips", "include_missing", "sender_not_pass"}, 1),
+    "syntax.test": (txt("@", f"v=spf1 ip4:192.0.2.300 {INC} -all"),
+                    {"syntax", "sender_not_pass"}, 1),
     "two.test": (txt("@", f"v=spf1 {INC} ~all") + txt("@", "v=spf1 mx -all"),
                  {"multiple_records", "sender_not_pass"}, 1),
     "norecord.test": (txt("@", "google-site-verification=abc123"),

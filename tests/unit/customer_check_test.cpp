@@ -129,6 +129,12 @@ TEST_CASE("advice names the record in both languages") {
     CHECK(en.find("24 hours") != std::string::npos);
     const customer_report direct = check_customer(dns, ours(), "direct.test");
     CHECK(customer_advice(direct, advice_language::en).find("directly") != std::string::npos);
+    fake_dns broken = world();
+    broken.txt("typo.test", "v=spf1 ip4:1.2.3 include:spf.connectoor.com -all");
+    const customer_report typo = check_customer(broken, ours(), "typo.test");
+    CHECK(codes(typo).count("syntax"));
+    CHECK(customer_advice(typo, advice_language::de).find("Syntaxfehler ('ip4:1.2.3')") !=
+          std::string::npos);
 }
 
 TEST_CASE("batch: input order whatever the concurrency, CSV quoting, worst exit code") {

@@ -22,6 +22,7 @@ struct texts {
     const char* type99;      // delete type-99 records
     const char* direct;      // our IPs listed directly
     const char* lookups;     // too many lookups
+    const char* syntax;      // their record has a syntax error
     const char* all_choice;  // the `all` at the end
     const char* plus_all;    // they have +all or ?all
     const char* propagation; // how long it takes
@@ -44,6 +45,8 @@ constexpr texts german{
     "entfernen.\n",
     "Ihr Eintrag benötigt mehr als 10 DNS-Abfragen; Empfänger werten ihn dann als Fehler. "
     "Entfernen Sie nicht mehr benötigte include-, a- oder mx-Angaben.\n",
+    "Ihr bisheriger Eintrag enthält einen Syntaxfehler (%e); Empfänger verwerfen ihn ganz. "
+    "Korrigieren Sie diese Angabe, bevor Sie den Eintrag übernehmen.\n",
     "Zum \"all\" am Ende: ~all markiert Mails nicht genannter Server als verdächtig (empfohlen), "
     "-all erklärt sie für nicht berechtigt. +all und ?all sollten Sie nicht verwenden: damit "
     "dürfte jeder Server in Ihrem Namen senden.\n",
@@ -68,6 +71,8 @@ constexpr texts english{
     "afterwards.\n",
     "Your record needs more than 10 DNS lookups, which receivers treat as an error. Remove "
     "include, a or mx terms you no longer need.\n",
+    "Your current record has a syntax error (%e), so receivers discard all of it. Correct "
+    "that term before you publish the record.\n",
     "About the \"all\" at the end: ~all marks mail from servers not listed as suspicious "
     "(recommended), -all declares it unauthorised. Do not use +all or ?all: they let any "
     "server send in your name.\n",
@@ -82,6 +87,11 @@ std::string fill(const char* text, const customer_report& r) {
         out.replace(pos, 2, r.domain);
     for (std::size_t pos; (pos = out.find("%a")) != std::string::npos;)
         out.replace(pos, 2, r.apex);
+    for (std::size_t pos; (pos = out.find("%e")) != std::string::npos;) {
+        const auto p = std::find_if(r.problems.begin(), r.problems.end(),
+                                    [](const customer_problem& p) { return p.code == "syntax"; });
+        out.replace(pos, 2, p == r.problems.end() ? "" : "'" + p->term + "'");
+    }
     return out;
 }
 
@@ -99,6 +109,8 @@ std::string customer_advice(const customer_report& r, advice_language language) 
         out += fill(t.direct, r);
     if (has(r, "too_many_lookups"))
         out += fill(t.lookups, r);
+    if (has(r, "syntax"))
+        out += fill(t.syntax, r);
     out += fill(t.all_choice, r);
     if (has(r, "plus_all") || has(r, "neutral_all"))
         out += fill(t.plus_all, r);

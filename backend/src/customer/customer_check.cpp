@@ -49,16 +49,18 @@ bool overlaps(const ip_network& a, const ip_network& b) {
 }
 
 void add(customer_report& r, std::string code, std::string message) {
-    r.problems.push_back({std::move(code), std::move(message)});
+    r.problems.push_back({std::move(code), std::move(message), {}});
 }
 
 // Problems visible in the record itself (not following includes).
 void judge_record(customer_report& r, const customer_options& o, const std::string& record) {
     const spf_parse_result parsed = parse_spf(record);
-    for (const spf_finding& e : parsed.errors)
+    for (const spf_finding& e : parsed.errors) {
         add(r, "syntax",
             "syntax error at '" + e.term + "': " + e.message +
                 "; receivers return permerror for every sender");
+        r.problems.back().term = e.term;
+    }
     const spf_term_summary s = summarize_terms(parsed.terms);
     if (s.all_qualifier == spf_qualifier::pass)
         add(r, "plus_all",

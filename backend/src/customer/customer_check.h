@@ -35,6 +35,7 @@ struct customer_options {
 struct customer_problem {
     std::string code;    ///< stable, for tools: "include_missing", "plus_all", …
     std::string message; ///< for the operator, English
+    std::string term;    ///< the term it is about, where there is one (syntax errors)
 };
 
 struct sender_verdict {
