@@ -3,6 +3,7 @@
 // wrong result (not only a crash) into a finding.
 #pragma once
 
+#include "net/ip_network.h"
 #include "protocol/answer.h"
 #include "protocol/request.h"
 #include "util/diagnostic.h"
@@ -66,21 +67,42 @@ inline void require_parsed_and_answered(const snapshot& snap,
     require_envelope_reply(answer(snap, req));
 }
 
-/// The shipped zone, compiled the way a reload compiles it: the answers every fuzz target
-/// that reaches answer() is checked against.
-inline std::shared_ptr<const snapshot> shipped_snapshot() {
-    const std::string path = SPFD_SOURCE_DIR "/zones/spf.connectoor.com.toml";
+/// `%{i}` as a receiver expands it for `address` (RFC 7208 §7.3): a dotted quad, or 32
+/// dot-separated lower-case nibbles. The labels of a per-IP name in macro mode.
+inline std::string per_ip_labels(ip_family family, uint128 address) {
+    if (family == ip_family::v4)
+        return ip_network::from_integer(family, address, 32).to_string();
+    std::string out;
+    for (int shift = 124; shift >= 0; shift -= 4) {
+        out.push_back("0123456789abcdef"[static_cast<unsigned>(address >> shift) & 15]);
+        if (shift > 0)
+            out.push_back('.');
+    }
+    return out;
+}
+
+/// A zone file compiled the way a reload compiles it, with zone id `id`.
+inline compiled_zone compiled_file(const std::string& path, int id) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
     diagnostics found;
     auto spec = parse_zone(text.str(), path, found);
-    require(spec.has_value(), "the shipped zone does not load", path);
-    auto zone = compile_zone(*spec, 1, found);
-    require(zone.has_value(), "the shipped zone does not compile", path);
+    require(spec.has_value(), "a zone of the fuzz snapshot does not load", path);
+    auto zone = compile_zone(*spec, id, found);
+    require(zone.has_value(), "a zone of the fuzz snapshot does not compile", path);
     assign_serial(*zone, 2026010101);
+    return std::move(*zone);
+}
+
+/// What every fuzz target that reaches answer() is checked against: the shipped zone
+/// (flat, id 1) and tests/fuzz/zones/spf-macro.connectoor.com.toml (macro, id 2), whose
+/// `<ip>._ip.spf-macro.connectoor.com.` names reach the per-IP answers.
+inline std::shared_ptr<const snapshot> shipped_snapshot() {
     std::vector<compiled_zone> zones;
-    zones.push_back(std::move(*zone));
+    zones.push_back(compiled_file(SPFD_SOURCE_DIR "/zones/spf.connectoor.com.toml", 1));
+    zones.push_back(
+        compiled_file(SPFD_SOURCE_DIR "/tests/fuzz/zones/spf-macro.connectoor.com.toml", 2));
     return std::make_shared<const snapshot>(std::move(zones));
 }
 

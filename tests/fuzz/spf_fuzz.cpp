@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: MIT
 // The strict RFC 7208 record parser that the probe and the customer tools run on records
-// we did not write. Checks beyond "no crash": every term and finding points at its own
-// text in the record; a record that parses cleanly parses the same after its terms are
-// joined again with single spaces; prefix lengths are in range.
+// we did not write, and the customer tools' check_host() evaluating it. Checks beyond "no
+// crash": every term and finding points at its own text in the record; a record that
+// parses cleanly parses the same after its terms are joined again with single spaces;
+// prefix lengths are in range. check_host() (over an in-memory DNS in which the record is
+// fuzz.test's, and include/redirect targets publish it too unless their names say "ok",
+// "nx" or "fail") ends within the lookup limits, answers none for what is not SPF and
+// permerror for a record with syntax errors (§4.6); expanded domain-specs fit 253 octets.
 //
 // Input: one record, its TXT character-strings already concatenated.
+#include "customer/spf_eval.h"
 #include "fuzz_support.h"
 #include "ops/spf_parser.h"
 
@@ -17,6 +22,78 @@ void require_located(std::string_view record, std::string_view text, std::size_t
     fuzz::require(offset <= record.size() && text.size() <= record.size() - offset &&
                       record.substr(offset, text.size()) == text,
                   what, record);
+}
+
+// fuzz.test publishes the record; other names, depending on what they contain: "nx"
+// NXDOMAIN, "fail" SERVFAIL, "ok" a plain record, otherwise the record again (loops and
+// the lookup limit); every host has one address of each family, MX two hosts.
+class fuzz_dns : public spf_resolver {
+  public:
+    explicit fuzz_dns(std::string_view record) : record_(record) {}
+
+    dns_lookup lookup(const std::string& name, dns_type type) override {
+        ++queries;
+        dns_lookup r;
+        if (name.find("nx") != std::string::npos) {
+            r.status = dns_lookup::outcome::nxdomain;
+        } else if (name.find("fail") != std::string::npos) {
+            r.status = dns_lookup::outcome::error;
+            r.error = "SERVFAIL";
+        } else if (type == dns_type::txt) {
+            r.records.push_back(name != "fuzz.test" && name.find("ok") != std::string::npos
+                                    ? "v=spf1 ip4:192.0.2.0/24 -all"
+                                    : record_);
+        } else if (type == dns_type::a) {
+            r.records.push_back("192.0.2.1");
+        } else if (type == dns_type::aaaa) {
+            r.records.push_back("2001:db8::1");
+        } else if (type == dns_type::mx) {
+            r.records = {"10 mx.fuzz.test", "20 mx2.fuzz.test"};
+        } else if (type == dns_type::ptr) {
+            r.records.push_back("mail.fuzz.test");
+        }
+        return r;
+    }
+
+    unsigned queries = 0;
+
+  private:
+    std::string record_;
+};
+
+void check_evaluation(std::string_view record, const spf_parse_result& parsed, bool v6) {
+    fuzz_dns dns(record);
+    spf_request req;
+    req.ip = boost::asio::ip::make_address(v6 ? "2001:db8::1" : "192.0.2.1");
+    req.sender = "user@fuzz.test";
+    req.helo = "mail.fuzz.test";
+    const spf_evaluation e = check_host(dns, req, "fuzz.test");
+    fuzz::require(!result_name(e.result).empty(), "check_host() result without a name");
+    fuzz::require(e.lookups <= spf_max_lookups + 1, "check_host() went over the lookup limit",
+                  record);
+    fuzz::require(e.queries == dns.queries, "check_host() miscounted its queries", record);
+    // Each counted lookup asks at most for its target and the addresses of 10 names.
+    fuzz::require(dns.queries <= 2 + (spf_max_lookups + 1) * (2 * spf_max_names_per_lookup + 2),
+                  "check_host() asked too many queries", record);
+    if (!parsed.is_spf)
+        fuzz::require(e.result == spf_result::none, "check_host() evaluated a non-SPF text",
+                      record);
+    else if (!parsed.errors.empty())
+        fuzz::require(e.result == spf_result::permerror,
+                      "check_host() did not give permerror for a record with errors", record);
+
+    macro_values values;
+    values.sender = req.sender;
+    values.helo = req.helo;
+    values.domain = "fuzz.test";
+    values.ip = req.ip;
+    if (!check_macro_string(record, macro_context::domain_spec))
+        if (const auto expanded = expand_macros(record, values))
+            fuzz::require(expanded->size() <= 253, "an expanded domain-spec over 253 octets",
+                          *expanded);
+    if (!check_macro_string(record, macro_context::explanation))
+        fuzz::require(expand_macros(record, values, true).has_value(),
+                      "a valid explanation macro-string did not expand", record);
 }
 
 } // namespace
@@ -71,5 +148,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
          {macro_context::domain_spec, macro_context::explanation, macro_context::any_letter})
         if (const auto error = check_macro_string(record, context))
             fuzz::require(!error->empty(), "a macro-string error without a message");
+
+    check_evaluation(record, result, size % 2 == 1);
     return 0;
 }
