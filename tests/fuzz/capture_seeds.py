@@ -2,11 +2,18 @@
 # SPDX-License-Identifier: MIT
 """Records real pdns traffic as fuzz seeds: a real pdns_server (one per connector mode:
 unix, HTTP REST, post=1, post=1+post_json=1) talks to the real spf-backend through a
-recording relay, while dig, kdig and pdnsutil ask the usual questions. Writes what pdns
-sent into tests/fuzz/corpus/<target>/pdns-*. Everything stays on 127.0.0.1 and in /tmp.
+recording relay, while dig, kdig and pdnsutil ask the usual questions. The backend serves
+the shipped zone and tests/fuzz/zones/ (macro mode: per-IP names), as the fuzz targets'
+snapshot does. Writes what pdns sent into tests/fuzz/corpus/<target>/pdns-*. Everything
+stays on 127.0.0.1 and in /tmp.
+
+Inside a network namespace with only loopback, pdns also runs as a primary (primary=yes),
+so that its getUpdatedMasters and setNotified calls are recorded too; elsewhere it is not,
+since a primary looks up the addresses of the zone's NS names to NOTIFY them.
 
 Run after changing the protocol layer, then review and commit the new seeds:
-    /usr/bin/python3 tests/fuzz/capture_seeds.py --binary build/backend/spf-backend
+    tests/integration/in_netns.sh /usr/bin/python3 tests/fuzz/capture_seeds.py \
+        --binary build/backend/spf-backend
 """
 
 import hashlib
@@ -16,6 +23,7 @@ import shutil
 import socket
 import sys
 import threading
+import time
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -24,6 +32,22 @@ import harness  # noqa: E402
 from harness import APEX  # noqa: E402
 
 CORPUS = os.path.join(HERE, "corpus")
+MACRO = "spf-macro.connectoor.com"
+
+
+def zones():
+    """The zones of the fuzz targets' snapshot (fuzz_support.h shipped_snapshot())."""
+    out = {}
+    for folder, name in ((os.path.join(HERE, "..", "..", "zones"), f"{APEX}.toml"),
+                         (os.path.join(HERE, "zones"), f"{MACRO}.toml")):
+        with open(os.path.join(folder, name), encoding="utf-8") as f:
+            out[name] = f.read()
+    return out
+
+
+def only_loopback():
+    """True inside a network namespace whose only interface is lo."""
+    return [name for _, name in socket.if_nameindex()] == ["lo"]
 
 
 class Relay:
@@ -127,11 +151,21 @@ def exercise(pdns):
     pdns.dig("example.org", "A")
     pdns.pdnsutil("list-zone", APEX)
     pdns.pdnsutil("check-zone", APEX)
+    # Macro mode: listed and unlisted addresses, IPv6 nibbles in both cases, ancestors,
+    # malformed names, _ip itself.
+    v6 = ".".join("2a0104f80010000000000000000000ff")
+    for name in ("85.10.214.77", "176.9.5.158", "176.9.5.159", "10.0.0.1", v6, v6.upper(),
+                 ".".join("20010db8000000000000000000000025"), "85.10", "2.a.0.1", "x.y",
+                 "256.1.1.1", "01.2.3.4"):
+        pdns.dig(f"{name}._ip.{MACRO}", "TXT")
+    pdns.dig(f"_ip.{MACRO}", "TXT")
+    pdns.dig(MACRO, "TXT")
+    pdns.dig(MACRO, "AXFR")
 
 
-def capture(mode, seeds):
+def capture(mode, seeds, primary):
     work = harness.Workdir(f"capture-{mode}")
-    backend = harness.Backend(work, unix=mode == "unix", http=mode != "unix")
+    backend = harness.Backend(work, zones=zones(), unix=mode == "unix", http=mode != "unix")
     backend.start()
     if mode == "unix":
         path = work.sub("relay.sock")
@@ -154,9 +188,12 @@ def capture(mode, seeds):
         def connect():
             return socket.create_connection(("127.0.0.1", backend.http_port))
     relay = Relay(listener, connect)
-    pdns = harness.Pdns(work, conn)
+    extra = {"primary": "yes", "xfr-cycle-interval": "1"} if primary else {}
+    pdns = harness.Pdns(work, conn, extra=extra)
     pdns.start()
     exercise(pdns)
+    if primary:
+        time.sleep(2.5)  # a getUpdatedMasters cycle, NOTIFY, setNotified, another cycle
     pdns.stop()
     backend.stop()
     listener.close()
@@ -183,8 +220,11 @@ def capture(mode, seeds):
 def main():
     seeds = Seeds()
     harness.require_binary()
+    primary = only_loopback()
+    if not primary:
+        print("not in a loopback-only network namespace: no primary, no NOTIFY traffic")
     for mode in ("unix", "http", "http-post", "http-post-json"):
-        capture(mode, seeds)
+        capture(mode, seeds, primary)
     for target, n in sorted(seeds.written.items()):
         print(f"{target}: {n} new seeds")
 
