@@ -29,6 +29,9 @@ packages=(
     dnsperf
     # every file the backend writes, traced (tests/integration/test_exposure.py)
     strace
+    # the fuzz targets (tests/fuzz/run.sh): clang with its libFuzzer and sanitizer runtimes,
+    # and llvm-symbolizer (llvm-14) for readable stack traces in findings
+    clang libclang-rt-14-dev llvm-14
     # the deployment tests (tests/package): cpack's dpkg-shlibdeps, systemd-analyze verify,
     # the .deb's maintainer scripts, the alert rules' YAML
     dpkg-dev systemd adduser python3-yaml
