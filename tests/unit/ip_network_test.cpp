@@ -30,6 +30,19 @@ TEST_CASE("IPv4 senders are parsed strictly and printed without /32") {
     }
 }
 
+// Found by the zone fuzz target (tests/fuzz/regressions/zone/prefix-leading-zero-overflow.toml):
+// the suggestion for a prefix with a leading zero was computed with std::stoul, which threw
+// std::out_of_range past 20 digits; during a reload that ended the backend.
+TEST_CASE("a prefix with a leading zero is refused with the digits to write, however long") {
+    CHECK(parsed("1.2.3.0/024", ip_family::v4) ==
+          "error: \"1.2.3.0/024\": the prefix length '/024' has a leading zero (RFC 7208 "
+          "§5.6); write /24");
+    CHECK(parsed("0.0.0.0/00", ip_family::v4).ends_with("write /0"));
+    CHECK(parsed("1.2.3.0/099999999999999999999", ip_family::v4)
+              .ends_with("has a leading zero (RFC 7208 §5.6); write /99999999999999999999"));
+    CHECK(parsed("2001:db8::/0000000000000000000000000048", ip_family::v6).ends_with("write /48"));
+}
+
 TEST_CASE("IPv6 senders are printed in RFC 5952 form") {
     CHECK(parsed("2001:DB8:0:0:0:0:0:1", ip_family::v6) == "2001:db8::1");
     CHECK(parsed("2001:db8:0:0:1:0:0:1", ip_family::v6) == "2001:db8::1:0:0:1");

@@ -74,10 +74,13 @@ std::variant<unsigned, network_parse_error> parse_prefix(std::string_view text, 
     if (!all_digits(p))
         return fail(text, "the prefix length after '/' must be a decimal number from 0 to " +
                               std::to_string(max_prefix));
-    if (p.size() > 1 && p[0] == '0')
+    if (p.size() > 1 && p[0] == '0') {
+        // The digits without their zeros, as text: any number of digits fits.
+        const std::size_t digit = p.find_first_not_of('0');
         return fail(text, "the prefix length '/" + std::string(p) +
                               "' has a leading zero (RFC 7208 §5.6); write /" +
-                              std::to_string(std::stoul(std::string(p))));
+                              std::string(digit == p.npos ? "0" : p.substr(digit)));
+    }
     unsigned value = 0;
     auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), value);
     if (ec != std::errc{} || end != p.data() + p.size() || value > max_prefix)
