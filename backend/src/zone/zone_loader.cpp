@@ -57,6 +57,13 @@ std::variant<std::string, std::string> host_name(std::string_view text) {
                                             "' (only letters, digits, '-' and '.')");
         name[i] = c;
     }
+    // The last label has a letter (RFC 1123 §2.1), as RFC 7208's toplabel wants of the names
+    // that include: terms (split, macro) and customers' records carry.
+    const std::string_view top = std::string_view(name).substr(name.rfind('.') + 1);
+    if (top.find_first_not_of("0123456789") == std::string_view::npos)
+        return std::variant<std::string, std::string>(
+            std::in_place_index<1>, "has an all-numeric last label ('" + std::string(top) +
+                                        "'); a top-level domain has a letter (RFC 1123 §2.1)");
     return std::variant<std::string, std::string>(std::in_place_index<0>, name);
 }
 
