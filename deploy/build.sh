@@ -4,14 +4,15 @@
 # Arguments, if any, are the targets to build (try.sh builds only `spf-backend`).
 # Quiet: all output goes to build/build.log; on failure the compiler's error lines and the
 # end of the log are shown, on success the number of compiler warnings.
-# BUILD_DIR=build-asan SPFD_SANITIZE=ON builds everything with ASan+UBSan there instead
-# (tests/run.sh does).
+# BUILD_DIR=build-asan SPFD_SANITIZE=ON builds everything with ASan+UBSan there instead;
+# with CC=clang CXX=clang++ SPFD_FUZZ=ON also the libFuzzer targets (tests/run.sh does).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 build_type=${BUILD_TYPE:-RelWithDebInfo}
 dir=${BUILD_DIR:-build}
 sanitize=${SPFD_SANITIZE:-OFF}
+fuzz=${SPFD_FUZZ:-OFF}
 mkdir -p "$dir"
 log=$dir/build.log
 : >"$log"
@@ -25,11 +26,12 @@ fail() {
     exit 1
 }
 
-cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$build_type" -DSPFD_SANITIZE="$sanitize" >>"$log" 2>&1 ||
-    fail "cmake configure"
+cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$build_type" -DSPFD_SANITIZE="$sanitize" \
+    -DSPFD_FUZZ="$fuzz" >>"$log" 2>&1 || fail "cmake configure"
 target_args=()
 (($# == 0)) || target_args=(--target "$@")
 cmake --build "$dir" -j"$(nproc)" "${target_args[@]}" >>"$log" 2>&1 || fail "cmake build"
 warnings=$(grep -c 'warning:' "$log" || true)
 [[ $sanitize == OFF ]] || build_type+=", ASan+UBSan"
+[[ $fuzz == OFF ]] || build_type+=", libFuzzer targets"
 echo "build: ok ($build_type${*:+, $*}; $warnings compiler warnings, see $log) -> $dir/backend/spf-backend"

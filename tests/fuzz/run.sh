@@ -129,6 +129,7 @@ for name in "${targets[@]}"; do
     done
     echo "fuzz: $name for $seconds s (max_len ${max_len[$name]}, seeds: ${seeds[*]})"
     status=0
+    began=$SECONDS
     # The first folder receives what the run finds: the temporary one.
     "$exe" -max_total_time="$seconds" -max_len="${max_len[$name]}" \
         -rss_limit_mb="${FUZZ_RSS_LIMIT_MB:-2048}" -timeout=30 -print_final_stats=1 \
@@ -137,7 +138,7 @@ for name in "${targets[@]}"; do
     last=$(grep -E '^#[0-9]+[[:space:]].* cov: ' "$out" | tail -n 1 || true)
     execs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$out")
     found=$(find "$new" -type f | wc -l)
-    rows+=("$(printf '%-14s %5s %10s %14s %14s %9s %5s' "$name" "$seconds" "${execs:-?}" \
+    rows+=("$(printf '%-14s %5s %10s %14s %14s %9s %5s' "$name" "$((SECONDS - began))" "${execs:-?}" \
         "$(field "$inited" cov)/$(field "$inited" ft)" "$(field "$last" cov)/$(field "$last" ft)" \
         "$(field "$last" corp)" "$found")")
     if ((status != 0)); then
