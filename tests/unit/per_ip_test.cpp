@@ -50,6 +50,42 @@ TEST_CASE("ip_ranges: the whole address space and an empty set") {
     CHECK_FALSE(none.contains_v6(1));
 }
 
+TEST_CASE("ip_ranges: touching networks are one range") {
+    const ip_ranges ranges(
+        aggregate({net("10.0.0.0/25"), net("10.0.0.128/26"), net("10.0.0.200")}));
+    CHECK(ranges.size() == 2); // 10.0.0.0-10.0.0.191 and 10.0.0.200
+    CHECK(ranges.contains_v4(v4(10, 0, 0, 191)));
+    CHECK_FALSE(ranges.contains_v4(v4(10, 0, 0, 192)));
+    CHECK(ranges.contains_v4(v4(10, 0, 0, 200)));
+}
+
+TEST_CASE("range_index: agrees with a plain scan across many blocks") {
+    // Ranges of 1-3 addresses with gaps of 1-4, far more than one block (16) of them, so
+    // that every position in a block and every block boundary is looked up.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
+    std::uint32_t at = 5;
+    for (std::uint32_t i = 0; i < 1000; ++i) {
+        const std::uint32_t length = i % 3, gap = 2 + i % 4;
+        ranges.emplace_back(at, at + length);
+        at += length + gap;
+    }
+    const range_index<std::uint32_t> index(ranges);
+    CHECK(index.size() == ranges.size());
+    auto scan = [&](std::uint32_t a) {
+        for (const auto& [first, last] : ranges)
+            if (first <= a && a <= last)
+                return true;
+        return false;
+    };
+    for (std::uint32_t a = 0; a <= at + 2; ++a) {
+        CAPTURE(a);
+        REQUIRE(index.contains(a) == scan(a));
+    }
+    const range_index<std::uint32_t> top({{0xfffffff0u, 0xffffffffu}});
+    CHECK(top.contains(0xffffffffu));
+    CHECK_FALSE(top.contains(0xffffffefu));
+}
+
 TEST_CASE("per-IP labels: IPv4 dotted, IPv6 nibbles, ancestors and the rest") {
     auto kind = [](std::string_view labels) { return parse_per_ip_labels(labels).kind; };
     CHECK(parse_per_ip_labels("192.0.2.1").v4 == v4(192, 0, 2, 1));

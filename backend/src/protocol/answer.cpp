@@ -31,17 +31,6 @@ void append_ipv4(std::string& out, std::uint32_t address) {
     }
 }
 
-void append_number(std::string& out, std::uint64_t n) {
-    char digits[20];
-    int count = 0;
-    do {
-        digits[count++] = static_cast<char>('0' + n % 10);
-        n /= 10;
-    } while (n != 0);
-    while (count > 0)
-        out.push_back(digits[--count]);
-}
-
 // `v=spf1 ip4:<ip> -all` when the address is ours, `v=spf1 -all` when not: a TXT answer for
 // every well-formed per-IP name, since NXDOMAIN or NODATA would be a void lookup for the
 // customer (RFC 7208 §4.6.4) and a missing record a permerror of their include.
@@ -85,11 +74,7 @@ std::optional<std::string_view> per_ip_reply(const snapshot& snap, std::string_v
         per_ip_spf(*zone, parsed, out);
         out += R"(\")";
     }
-    out += R"(","ttl":)";
-    append_number(out, zone->ttl);
-    out += R"(,"domain_id":)";
-    append_number(out, static_cast<std::uint64_t>(zone->zone_id));
-    out += "}]}";
+    out += zone->reply_tail;
     return out;
 }
 

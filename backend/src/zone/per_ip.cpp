@@ -5,34 +5,91 @@
 
 namespace spfd {
 
-ip_ranges::ip_ranges(const std::vector<ip_network>& networks) {
-    for (const ip_network& n : networks) {
-        if (n.family() == ip_family::v4)
-            v4_.emplace_back(static_cast<std::uint32_t>(n.first()),
-                             static_cast<std::uint32_t>(n.last()));
-        else
-            v6_.emplace_back(n.first(), n.last());
+namespace {
+
+// How many of the sorted `count` values at `values` are <= `address`, without branches
+// that depend on the data: a binary search's comparisons are coin flips for random
+// addresses, and each mispredicted one costs as much as a cache hit.
+template <class Address>
+std::size_t count_not_above(const Address* values, std::size_t count, Address address) {
+    if (count == 0)
+        return 0;
+    const Address* base = values;
+    while (count > 1) {
+        const std::size_t half = count / 2;
+        base = base[half] <= address ? base + half : base; // a conditional move
+        count -= half;
     }
-    std::sort(v4_.begin(), v4_.end());
-    std::sort(v6_.begin(), v6_.end());
-    v4_bucket_.assign(65537, 0);
-    std::size_t at = 0;
-    for (std::uint32_t bucket = 0; bucket <= 65536; ++bucket) {
-        while (at < v4_.size() && (v4_[at].first >> 16) < bucket)
-            ++at;
-        v4_bucket_[bucket] = static_cast<std::uint32_t>(at);
-    }
+    return static_cast<std::size_t>(base - values) + (*base <= address ? 1 : 0);
 }
+
+} // namespace
+
+template <class Address>
+range_index<Address>::range_index(const std::vector<std::pair<Address, Address>>& ranges) {
+    firsts_.reserve(ranges.size() + block);
+    lasts_.reserve(ranges.size());
+    for (const auto& [first, last] : ranges) {
+        if (!lasts_.empty() && lasts_.back() != static_cast<Address>(~Address{0}) &&
+            lasts_.back() + 1 == first) {
+            lasts_.back() = last;
+            continue;
+        }
+        firsts_.push_back(first);
+        lasts_.push_back(last);
+    }
+    count_ = firsts_.size();
+    block_firsts_.reserve(count_ / block + 1);
+    for (std::size_t i = 0; i < count_; i += block)
+        block_firsts_.push_back(firsts_[i]);
+    // Padding, so that the last block is a whole one too (its extra entries are never
+    // counted: see contains()).
+    firsts_.resize((count_ + block - 1) / block * block, static_cast<Address>(~Address{0}));
+    firsts_.shrink_to_fit();
+    lasts_.shrink_to_fit();
+}
+
+template <class Address> bool range_index<Address>::contains(Address address) const {
+    // The last range starting at or before the address is the only candidate: ranges are
+    // sorted and do not overlap. First its block, then its place in the block.
+    const std::size_t blocks = count_not_above(block_firsts_.data(), block_firsts_.size(), address);
+    if (blocks == 0)
+        return false;
+    const std::size_t begin = (blocks - 1) * block;
+    // Counting a whole block is a few vector compares; the padding must not count (it is
+    // the largest address, which `address` may equal).
+    std::size_t in_block = 0;
+    for (std::size_t k = 0; k < block; ++k)
+        in_block += firsts_[begin + k] <= address ? 1 : 0;
+    in_block = std::min(in_block, count_ - begin);
+    return address <= lasts_[begin + in_block - 1];
+}
+
+template class range_index<std::uint32_t>;
+template class range_index<uint128>;
 
 namespace {
 
-template <class Ranges, class Address> bool contains(const Ranges& ranges, Address address) {
-    // The last range starting at or before the address is the only candidate: ranges are
-    // sorted and do not overlap.
-    auto it = std::upper_bound(ranges.begin(), ranges.end(), address,
-                               [](Address a, const auto& r) { return a < r.first; });
-    return it != ranges.begin() && address <= std::prev(it)->second;
+// The ranges of one family, sorted: aggregate() sorts and merges, but the constructor
+// must not rely on it.
+template <class Address>
+std::vector<std::pair<Address, Address>> ranges_of(const std::vector<ip_network>& networks,
+                                                   ip_family family) {
+    std::vector<std::pair<Address, Address>> out;
+    for (const ip_network& n : networks)
+        if (n.family() == family)
+            out.emplace_back(static_cast<Address>(n.first()), static_cast<Address>(n.last()));
+    std::sort(out.begin(), out.end());
+    return out;
 }
+
+} // namespace
+
+ip_ranges::ip_ranges(const std::vector<ip_network>& networks)
+    : v4_(ranges_of<std::uint32_t>(networks, ip_family::v4)),
+      v6_(ranges_of<uint128>(networks, ip_family::v6)) {}
+
+namespace {
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9')
@@ -56,14 +113,6 @@ int octet_value(std::string_view label) {
 }
 
 } // namespace
-
-bool ip_ranges::contains_v4(std::uint32_t address) const {
-    return contains(v4_, address);
-}
-
-bool ip_ranges::contains_v6(uint128 address) const {
-    return contains(v6_, address);
-}
 
 per_ip_name parse_per_ip_labels(std::string_view labels) {
     per_ip_name out;

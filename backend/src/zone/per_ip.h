@@ -11,24 +11,44 @@
 
 namespace spfd {
 
-/// The served networks as sorted, merged address ranges: "is this IP ours?" in O(log n)
-/// for the per-IP answers of macro mode, which are never rendered ahead of time.
+/// Sorted, disjoint address ranges of one family, laid out for lookups that miss the cache:
+/// first and last addresses in separate arrays, and every `block`-th first address in a
+/// small top array. A lookup searches the top array (a few hundred KiB for a million
+/// ranges, so it stays in the CPU caches), then one block of first addresses (one or two
+/// cache lines), then reads one last address: about two memory reads from RAM, where a
+/// binary search over the whole array makes one per level below the cached ones, and
+/// without data-dependent branches.
+template <class Address> class range_index {
+  public:
+    /// `ranges` sorted by first address, not overlapping. Touching ranges are joined.
+    explicit range_index(const std::vector<std::pair<Address, Address>>& ranges);
+
+    bool contains(Address address) const;
+    std::size_t size() const { return count_; }
+
+  private:
+    static constexpr std::size_t block = 16; // 16 IPv4 firsts are one 64-byte cache line
+    std::size_t count_ = 0;
+    std::vector<Address> firsts_; ///< padded to whole blocks with the largest address
+    std::vector<Address> lasts_;
+    std::vector<Address> block_firsts_; ///< firsts_[0], firsts_[block], firsts_[2 * block], …
+};
+
+/// The served networks as address ranges: "is this IP ours?" for the per-IP answers of
+/// macro mode, which are never rendered ahead of time.
 class ip_ranges {
   public:
     /// `networks` as aggregate() returns them: sorted, merged, IPv4 first.
     explicit ip_ranges(const std::vector<ip_network>& networks);
 
-    bool contains_v4(std::uint32_t address) const;
-    bool contains_v6(uint128 address) const;
+    bool contains_v4(std::uint32_t address) const { return v4_.contains(address); }
+    bool contains_v6(uint128 address) const { return v6_.contains(address); }
+    /// Ranges after joining touching networks (10.0.0.0/25 and 10.0.0.128/25 are one).
     std::size_t size() const { return v4_.size() + v6_.size(); }
 
   private:
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> v4_;
-    std::vector<std::pair<uint128, uint128>> v6_;
-    /// v4_ index of the first range starting in each /16 (65,537 entries, the last one
-    /// v4_.size()): a lookup searches one /16's few ranges instead of all of them, a couple
-    /// of cache lines instead of ~20 misses for a million networks.
-    std::vector<std::uint32_t> v4_bucket_;
+    range_index<std::uint32_t> v4_;
+    range_index<uint128> v6_;
 };
 
 /// What the labels in front of `._ip.<zone>.` say. Receivers expand `%{i}` to a dotted

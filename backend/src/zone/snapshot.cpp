@@ -71,8 +71,11 @@ snapshot::snapshot(std::vector<compiled_zone> zones) {
         entry.list_reply = result_body(std::move(listed));
         all_domains.push_back(domain_info_json(entry.summary));
         zone_index_.emplace(entry.summary.apex + ".", zones_.size());
-        if (z.per_ip)
+        if (z.per_ip) {
+            z.per_ip->reply_tail = R"(","ttl":)" + std::to_string(z.per_ip->ttl) +
+                                   R"(,"domain_id":)" + std::to_string(z.per_ip->zone_id) + "}]}";
             per_ip_zones_.push_back(std::move(*z.per_ip));
+        }
         zones_.push_back(std::move(entry));
     }
 

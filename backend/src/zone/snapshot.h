@@ -54,6 +54,9 @@ struct per_ip_zone {
     std::shared_ptr<const ip_ranges> ranges;
     std::uint32_t ttl = 0;
     int zone_id = 0;
+    /// The end of every per-IP reply, `","ttl":<ttl>,"domain_id":<id>}]}`: made once by the
+    /// snapshot instead of per query.
+    std::string reply_tail = {};
 };
 
 /// Whether secondaries can replicate the zone by AXFR: not in macro mode, whose per-IP
