@@ -229,6 +229,29 @@ int main(int argc, char** argv) {
         print_cost("big_apex_any", apex_cost);
         print_cost("big_per_ip", ip_cost);
         std::printf("big_per_ip_over_apex=%.2f\n", ip_cost.ns_per_call / apex_cost.ns_per_call);
+        // The same as whole unix-connector requests, JSON line to reply: what a call costs
+        // the backend, and what pdns waits for.
+        auto line_for = [](const std::string& qname) {
+            return R"({"method": "lookup", "parameters": {"local": "127.0.0.1", "qname": ")" +
+                   qname +
+                   R"(", "qtype": "ANY", "real-remote": "127.0.0.1/32", "remote": "127.0.0.1", "zone-id": 1}})";
+        };
+        std::vector<std::string> ip_lines;
+        for (const request& r : per_ip)
+            ip_lines.push_back(line_for(r.qname));
+        const std::string apex_line = line_for("spf.connectoor.com.");
+        auto envelope_cost = [&](const std::vector<std::string>& lines) {
+            return measure(calls / 4, [&](std::size_t i) {
+                auto parsed = parse_envelope(lines[i % lines.size()]);
+                sink += answer(snap, std::get<request>(parsed), scratch).size();
+            });
+        };
+        const call_cost apex_line_cost = envelope_cost({apex_line});
+        const call_cost ip_line_cost = envelope_cost(ip_lines);
+        print_cost("big_envelope_apex_any", apex_line_cost);
+        print_cost("big_envelope_per_ip", ip_line_cost);
+        std::printf("big_envelope_per_ip_over_apex=%.2f\n",
+                    ip_line_cost.ns_per_call / apex_line_cost.ns_per_call);
     }
 
     // 3. What a reload of a `reload_networks`-network zone costs in-process (median of 5).
