@@ -6,12 +6,13 @@
 #include "protocol/http_request.h"
 #include "server/connections.h"
 #include "server/listeners.h"
+#include "server/session_watchdog.h"
 #include "util/log.h"
 
 #include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -58,11 +59,12 @@ class http_session final : public closable, public std::enable_shared_from_this<
   public:
     http_session(tcp::socket socket, std::shared_ptr<connection_set> connections,
                  const limits_config& limits, const snapshot_holder& snapshots)
-        : stream_(std::move(socket)), connections_(std::move(connections)), limits_(limits),
-          snapshots_(snapshots),
+        : socket_(std::move(socket)),
+          watchdog_(socket_.get_executor(), std::min(limits.idle_timeout, limits.request_timeout)),
+          connections_(std::move(connections)), limits_(limits), snapshots_(snapshots),
           buffer_(limits.max_header_bytes + limits.max_body_bytes + first_read_bytes) {
         beast::error_code ec;
-        const auto peer = stream_.socket().remote_endpoint(ec);
+        const auto peer = socket_.remote_endpoint(ec);
         peer_ = ec ? std::string("unknown") : endpoint_text(peer);
     }
 
@@ -77,16 +79,19 @@ class http_session final : public closable, public std::enable_shared_from_this<
         id_ = connections_->add(weak_from_this());
         if (id_ != 0)
             request_metrics::global().connection_opened(connector::http);
-        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-            if (self->id_ == 0)
+        asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+            if (self->id_ == 0) {
                 self->shut();
-            else
-                self->wait_for_request();
+                return;
+            }
+            self->watchdog_.start(self->weak_from_this(),
+                                  [raw = self.get()](session_watchdog::phase) { raw->expire(); });
+            self->wait_for_request();
         });
     }
 
     void close() override {
-        asio::post(stream_.get_executor(), [self = shared_from_this()] { self->shut(); });
+        asio::post(socket_.get_executor(), [self = shared_from_this()] { self->shut(); });
     }
 
     /// The session's one catch point (see guarded()).
@@ -104,8 +109,8 @@ class http_session final : public closable, public std::enable_shared_from_this<
             read_request();
             return;
         }
-        stream_.expires_after(limits_.idle_timeout);
-        stream_.async_read_some(buffer_.prepare(first_read_bytes),
+        watchdog_.set(session_watchdog::phase::idle, limits_.idle_timeout);
+        socket_.async_read_some(buffer_.prepare(first_read_bytes),
                                 guarded(shared_from_this(), &http_session::on_first_bytes));
     }
 
@@ -125,8 +130,8 @@ class http_session final : public closable, public std::enable_shared_from_this<
         parser_->body_limit(static_cast<std::uint64_t>(limits_.max_body_bytes));
         parser_->eager(true);
         // From the first byte on, the request and its reply must be done within the request
-        // timeout: one timer for both, since setting a timer is a system call.
-        stream_.expires_after(limits_.request_timeout);
+        // timeout: one deadline for both.
+        watchdog_.set(session_watchdog::phase::request, limits_.request_timeout);
         // pdns writes each request in one piece, so it is usually all here already: parse it
         // without another trip through the event loop.
         beast::error_code ec;
@@ -140,7 +145,7 @@ class http_session final : public closable, public std::enable_shared_from_this<
             on_request(ec, 0);
             return;
         }
-        http::async_read(stream_, buffer_, *parser_,
+        http::async_read(socket_, buffer_, *parser_,
                          guarded(shared_from_this(), &http_session::on_request));
     }
 
@@ -193,8 +198,8 @@ class http_session final : public closable, public std::enable_shared_from_this<
         response_->body() = beast::span<const char>(body.data(), body.size());
         response_->keep_alive(keep_alive);
         response_->prepare_payload();
-        // Still under the request's timer, armed when its first byte came in.
-        http::async_write(stream_, *response_,
+        // Still under the request's deadline, set when its first byte came in.
+        http::async_write(socket_, *response_,
                           guarded(shared_from_this(), &http_session::on_written));
     }
 
@@ -219,15 +224,15 @@ class http_session final : public closable, public std::enable_shared_from_this<
 
     void linger() {
         beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        socket_.shutdown(tcp::socket::shutdown_send, ignored);
         buffer_.consume(buffer_.size());
-        stream_.expires_after(
-            std::min<std::chrono::steady_clock::duration>(linger_time, limits_.request_timeout));
+        watchdog_.set(session_watchdog::phase::linger,
+                      std::min(linger_time, limits_.request_timeout));
         drain();
     }
 
     void drain() {
-        stream_.async_read_some(buffer_.prepare(first_read_bytes),
+        socket_.async_read_some(buffer_.prepare(first_read_bytes),
                                 guarded(shared_from_this(), &http_session::on_drained));
     }
 
@@ -241,7 +246,16 @@ class http_session final : public closable, public std::enable_shared_from_this<
         drain();
     }
 
-    void end(const beast::error_code& ec, std::string_view stage) {
+    /// The watchdog saw the deadline pass: close, and let the pending operation, which
+    /// completes as aborted, report it as the timeout it is (end()).
+    void expire() {
+        timed_out_ = true;
+        shut();
+    }
+
+    void end(beast::error_code ec, std::string_view stage) {
+        if (timed_out_)
+            ec = beast::error::timeout;
         const bool ordinary = ec == http::error::end_of_stream || ec == asio::error::eof ||
                               ec == asio::error::operation_aborted ||
                               (ec == beast::error::timeout && stage == "idle");
@@ -254,11 +268,13 @@ class http_session final : public closable, public std::enable_shared_from_this<
 
     void shut() {
         beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        stream_.close();
+        watchdog_.stop();
+        socket_.shutdown(tcp::socket::shutdown_both, ignored);
+        socket_.close(ignored);
     }
 
-    beast::tcp_stream stream_;
+    tcp::socket socket_;
+    session_watchdog watchdog_;
     std::shared_ptr<connection_set> connections_;
     const limits_config limits_;
     const snapshot_holder& snapshots_;
@@ -270,6 +286,7 @@ class http_session final : public closable, public std::enable_shared_from_this<
     std::string peer_;
     std::uint64_t id_ = 0;
     bool closing_ = false;
+    bool timed_out_ = false;
 };
 
 } // namespace

@@ -5,8 +5,10 @@
 #include "protocol/request.h"
 #include "server/connections.h"
 #include "server/listeners.h"
+#include "server/session_watchdog.h"
 #include "util/log.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -40,7 +42,8 @@ class unix_session final : public closable, public std::enable_shared_from_this<
   public:
     unix_session(unix_stream::socket socket, std::shared_ptr<connection_set> connections,
                  const limits_config& limits, const snapshot_holder& snapshots)
-        : socket_(std::move(socket)), timer_(socket_.get_executor()),
+        : socket_(std::move(socket)),
+          watchdog_(socket_.get_executor(), std::min(limits.idle_timeout, limits.request_timeout)),
           connections_(std::move(connections)), limits_(limits), snapshots_(snapshots) {}
 
     ~unix_session() override {
@@ -55,10 +58,13 @@ class unix_session final : public closable, public std::enable_shared_from_this<
         if (id_ != 0)
             request_metrics::global().connection_opened(connector::unix_socket);
         asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
-            if (self->id_ == 0)
+            if (self->id_ == 0) {
                 self->shut();
-            else
-                self->next();
+                return;
+            }
+            self->watchdog_.start(self->weak_from_this(),
+                                  [raw = self.get()](auto phase) { raw->expire(phase); });
+            self->next();
         });
     }
 
@@ -139,7 +145,7 @@ class unix_session final : public closable, public std::enable_shared_from_this<
     }
 
     void write_out() {
-        arm(limits_.request_timeout);
+        watchdog_.set(session_watchdog::phase::request, limits_.request_timeout);
         partial_armed_ = false;
         asio::async_write(socket_, asio::buffer(out_),
                           guarded(shared_from_this(), &unix_session::on_written));
@@ -161,10 +167,10 @@ class unix_session final : public closable, public std::enable_shared_from_this<
     // the request timeout, counted from when its first bytes arrived.
     void read_more() {
         if (in_.empty()) {
-            arm(limits_.idle_timeout);
+            watchdog_.set(session_watchdog::phase::idle, limits_.idle_timeout);
             partial_armed_ = false;
         } else if (!partial_armed_) {
-            arm(limits_.request_timeout);
+            watchdog_.set(session_watchdog::phase::request, limits_.request_timeout);
             partial_armed_ = true;
         }
         socket_.async_read_some(asio::buffer(chunk_),
@@ -180,16 +186,12 @@ class unix_session final : public closable, public std::enable_shared_from_this<
         next();
     }
 
-    void arm(std::chrono::milliseconds timeout) {
-        timer_.expires_after(timeout);
-        timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-            // A wait that fired just before being re-armed still runs: check the deadline.
-            if (ec || self->timer_.expiry() > std::chrono::steady_clock::now())
-                return;
-            log_event(log_level::debug, "unix_connection_closed",
-                      self->in_.empty() ? "reason=idle" : "reason=\"request timeout\"");
-            self->shut();
-        });
+    /// The watchdog saw the deadline pass; the pending operation then ends as aborted.
+    void expire(session_watchdog::phase phase) {
+        log_event(log_level::debug, "unix_connection_closed",
+                  phase == session_watchdog::phase::idle ? "reason=idle"
+                                                         : "reason=\"request timeout\"");
+        shut();
     }
 
     void end(const boost::system::error_code& ec, std::string_view stage) {
@@ -204,13 +206,13 @@ class unix_session final : public closable, public std::enable_shared_from_this<
 
     void shut() {
         boost::system::error_code ignored;
-        timer_.cancel();
+        watchdog_.stop();
         socket_.shutdown(unix_stream::socket::shutdown_both, ignored);
         socket_.close(ignored);
     }
 
     unix_stream::socket socket_;
-    asio::steady_timer timer_;
+    session_watchdog watchdog_;
     std::shared_ptr<connection_set> connections_;
     const limits_config limits_;
     const snapshot_holder& snapshots_;
