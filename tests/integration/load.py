@@ -6,6 +6,7 @@ whose config takes extra tables (e.g. [limits]) or runs under a wrapper (setpriv
 """
 
 import json
+import mmap
 import os
 import re
 import signal
@@ -196,7 +197,12 @@ def sanitized(pid):
     """Whether the process runs with AddressSanitizer (SPFD_SANITIZE build): memory figures
     then include ASan's shadow and quarantine, and times are slower."""
     with open(f"/proc/{pid}/maps", encoding="ascii", errors="replace") as f:
-        return "libasan" in f.read()
+        if "libasan" in f.read():  # g++ links the runtime as a shared library
+            return True
+    # clang links it into the executable.
+    with open(f"/proc/{pid}/exe", "rb") as f, \
+            mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as image:
+        return image.find(b"__asan_init") != -1
 
 
 def mib(kib):
