@@ -7,62 +7,81 @@ namespace spfd {
 
 namespace {
 
-// How many of the sorted `count` values at `values` are <= `address`, without branches
-// that depend on the data: a binary search's comparisons are coin flips for random
-// addresses, and each mispredicted one costs as much as a cache hit.
-template <class Address>
-std::size_t count_not_above(const Address* values, std::size_t count, Address address) {
-    if (count == 0)
-        return 0;
-    const Address* base = values;
-    while (count > 1) {
-        const std::size_t half = count / 2;
-        base = base[half] <= address ? base + half : base; // a conditional move
-        count -= half;
-    }
-    return static_cast<std::size_t>(base - values) + (*base <= address ? 1 : 0);
+// How many of the `n` values at `values` are <= `address`: `n` is a constant, so this is a
+// few vector compares, where a search would branch on coin flips for random addresses.
+template <std::size_t n, class Address>
+std::size_t count_not_above(const Address* values, Address address) {
+    std::size_t count = 0;
+    for (std::size_t k = 0; k < n; ++k)
+        count += values[k] <= address ? 1 : 0;
+    return count;
 }
 
 } // namespace
 
 template <class Address>
 range_index<Address>::range_index(const std::vector<std::pair<Address, Address>>& ranges) {
-    firsts_.reserve(ranges.size() + block);
-    lasts_.reserve(ranges.size());
+    std::vector<std::pair<Address, Address>> joined;
+    joined.reserve(ranges.size());
     for (const auto& [first, last] : ranges) {
-        if (!lasts_.empty() && lasts_.back() != static_cast<Address>(~Address{0}) &&
-            lasts_.back() + 1 == first) {
-            lasts_.back() = last;
+        if (!joined.empty() && joined.back().second != static_cast<Address>(~Address{0}) &&
+            joined.back().second + 1 == first) {
+            joined.back().second = last;
             continue;
         }
-        firsts_.push_back(first);
-        lasts_.push_back(last);
+        joined.emplace_back(first, last);
     }
-    count_ = firsts_.size();
-    block_firsts_.reserve(count_ / block + 1);
-    for (std::size_t i = 0; i < count_; i += block)
-        block_firsts_.push_back(firsts_[i]);
-    // Padding, so that the last block is a whole one too (its extra entries are never
-    // counted: see contains()).
-    firsts_.resize((count_ + block - 1) / block * block, static_cast<Address>(~Address{0}));
-    firsts_.shrink_to_fit();
-    lasts_.shrink_to_fit();
+    count_ = joined.size();
+    if (count_ == 0)
+        return;
+    // Padding never counts: contains() caps every count at the real entries, because the
+    // padding (the largest address) may equal the address looked up.
+    constexpr Address largest = static_cast<Address>(~Address{0});
+    leaves_.resize((count_ + leaf_size - 1) / leaf_size);
+    for (leaf& l : leaves_)
+        std::fill(std::begin(l.firsts), std::end(l.firsts), largest);
+    for (std::size_t i = 0; i < count_; ++i) {
+        leaves_[i / leaf_size].firsts[i % leaf_size] = joined[i].first;
+        leaves_[i / leaf_size].lasts[i % leaf_size] = joined[i].second;
+    }
+    // Each level holds the first key of every node of the one below, until one node is left.
+    level bottom;
+    for (const leaf& l : leaves_)
+        bottom.keys.push_back(l.firsts[0]);
+    levels_.push_back(std::move(bottom));
+    while (true) {
+        level& below = levels_.back();
+        below.count = below.keys.size();
+        below.keys.resize((below.count + fanout - 1) / fanout * fanout, largest);
+        if (below.count <= fanout)
+            break;
+        level above;
+        for (std::size_t i = 0; i < below.count; i += fanout)
+            above.keys.push_back(below.keys[i]);
+        levels_.push_back(std::move(above));
+    }
 }
 
 template <class Address> bool range_index<Address>::contains(Address address) const {
     // The last range starting at or before the address is the only candidate: ranges are
-    // sorted and do not overlap. First its block, then its place in the block.
-    const std::size_t blocks = count_not_above(block_firsts_.data(), block_firsts_.size(), address);
-    if (blocks == 0)
+    // sorted and do not overlap. Down the tree to its leaf, then its place in the leaf.
+    if (leaves_.empty())
         return false;
-    const std::size_t begin = (blocks - 1) * block;
-    // Counting a whole block is a few vector compares; the padding must not count (it is
-    // the largest address, which `address` may equal).
-    std::size_t in_block = 0;
-    for (std::size_t k = 0; k < block; ++k)
-        in_block += firsts_[begin + k] <= address ? 1 : 0;
-    in_block = std::min(in_block, count_ - begin);
-    return address <= lasts_[begin + in_block - 1];
+    std::size_t node = 0;
+    for (auto it = levels_.rbegin(); it != levels_.rend(); ++it) {
+        const std::size_t begin = node * fanout;
+        const std::size_t below =
+            std::min(count_not_above<fanout>(it->keys.data() + begin, address), it->count - begin);
+        // Only the root can count none: below it, a node's first key is its parent's key,
+        // which was counted.
+        if (below == 0)
+            return false;
+        node = begin + below - 1;
+    }
+    const leaf& l = leaves_[node];
+    const std::size_t in_leaf =
+        std::min(count_not_above<leaf_size>(l.firsts, address), count_ - node * leaf_size);
+    return address <= l.lasts[in_leaf - 1];
 }
 
 template class range_index<std::uint32_t>;
