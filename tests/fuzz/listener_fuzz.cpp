@@ -168,6 +168,18 @@ void check_http_replies(std::string_view out) {
     }
 }
 
+// A blocking connect, retried when a signal interrupts it: a run that is stopped (SIGSTOP,
+// a debugger) and resumed gets EINTR here, which is the harness's business, not a finding.
+template <class Socket, class Endpoint> void connect_retrying(Socket& socket, const Endpoint& to) {
+    // The interrupted attempt may still complete in the background: start afresh.
+    boost::system::error_code ec;
+    for (socket.connect(to, ec); ec == boost::asio::error::interrupted; socket.connect(to, ec)) {
+        boost::system::error_code ignored;
+        socket.close(ignored);
+    }
+    fuzz::require(!ec, "cannot connect to the listener", ec.message());
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -180,11 +192,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     if (use_http) {
         tcp::socket socket(s.io);
-        socket.connect(tcp::endpoint(asio::ip::address_v4::loopback(), s.port));
+        connect_retrying(socket, tcp::endpoint(asio::ip::address_v4::loopback(), s.port));
         check_http_replies(exchange(s, std::move(socket), bytes, piece));
     } else {
         unix_stream::socket socket(s.io);
-        socket.connect(unix_stream::endpoint((s.dir / "backend.sock").string()));
+        connect_retrying(socket, unix_stream::endpoint((s.dir / "backend.sock").string()));
         check_unix_replies(exchange(s, std::move(socket), bytes, piece));
     }
 
