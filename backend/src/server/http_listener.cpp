@@ -5,20 +5,21 @@
 #include "protocol/answer.h"
 #include "protocol/http_request.h"
 #include "server/connections.h"
+#include "server/http_response_head.h"
 #include "server/listeners.h"
 #include "server/session_watchdog.h"
 #include "util/log.h"
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -157,7 +158,7 @@ class http_session final : public closable, public std::enable_shared_from_this<
             closing_ = true;
             request_metrics::global().record_error(connector::http);
             owned_body_ = error_reply("bad HTTP request: " + ec.message());
-            send(http::status::bad_request, owned_body_, false, 11);
+            send(400, owned_body_, false, 11);
             return;
         }
         if (ec) {
@@ -187,25 +188,21 @@ class http_session final : public closable, public std::enable_shared_from_this<
             owned_body_ = error_reply("no zone data loaded");
             body = owned_body_;
         }
-        send(http::status::ok, body, req.keep_alive(), req.version());
+        send(200, body, req.keep_alive(), req.version());
     }
 
     /// `body` must stay valid until the write completes: it points into snapshot_ or
     /// owned_body_, or is static.
-    void send(http::status status, std::string_view body, bool keep_alive, unsigned version) {
-        response_.emplace(status, version);
-        response_->set(http::field::content_type, "application/json");
-        response_->body() = beast::span<const char>(body.data(), body.size());
-        response_->keep_alive(keep_alive);
-        response_->prepare_payload();
+    void send(unsigned status, std::string_view body, bool keep_alive, unsigned version) {
+        write_response_head(head_, status, body.size(), keep_alive, version);
+        keep_alive_ = keep_alive;
+        const std::array<asio::const_buffer, 2> reply{asio::buffer(head_), asio::buffer(body)};
         // Still under the request's deadline, set when its first byte came in.
-        http::async_write(socket_, *response_,
-                          guarded(shared_from_this(), &http_session::on_written));
+        asio::async_write(socket_, reply, guarded(shared_from_this(), &http_session::on_written));
     }
 
     void on_written(beast::error_code ec, std::size_t /*bytes*/) {
-        const bool keep_alive = response_ && !response_->need_eof();
-        response_.reset();
+        const bool keep_alive = keep_alive_;
         snapshot_.reset(); // the reply is out; a reload may now free the old snapshot
         if (ec) {
             end(ec, "write");
@@ -280,11 +277,12 @@ class http_session final : public closable, public std::enable_shared_from_this<
     const snapshot_holder& snapshots_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
-    std::optional<http::response<http::span_body<const char>>> response_;
+    std::string head_;                         ///< the reply's status line and headers, reused
     std::shared_ptr<const snapshot> snapshot_; ///< keeps the reply body alive while writing
     std::string owned_body_;                   ///< error replies and replies computed per query
     std::string peer_;
     std::uint64_t id_ = 0;
+    bool keep_alive_ = false; ///< of the reply being written
     bool closing_ = false;
     bool timed_out_ = false;
 };
