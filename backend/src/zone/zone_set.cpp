@@ -106,19 +106,34 @@ struct file_state {
     bool operator==(const file_state&) const = default;
 };
 
-// Every file of the folder that a load may read (editor droppings and backups aside), sorted.
-std::vector<file_state> folder_state(const std::filesystem::path& dir) {
+std::optional<file_state> state_of(const std::filesystem::path& path, std::string name) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0)
+        return std::nullopt;
+    return file_state{std::move(name), info.st_dev, info.st_ino, info.st_size,
+                      std::int64_t{info.st_ctim.tv_sec} * 1'000'000'000 + info.st_ctim.tv_nsec};
+}
+
+std::vector<file_state> files_state(const std::vector<std::string>& paths) {
     std::vector<file_state> out;
+    for (const std::string& path : paths)
+        if (auto state = state_of(path, path))
+            out.push_back(std::move(*state));
+    return out;
+}
+
+// Every file of the folder that a load may read (editor droppings and backups aside), and
+// the files elsewhere that `elsewhere` names, sorted; each named by its path.
+std::vector<file_state> folder_state(const std::filesystem::path& dir,
+                                     const std::vector<std::string>& elsewhere = {}) {
+    std::vector<file_state> out = files_state(elsewhere);
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
         std::string name = entry.path().filename().string();
         if (name.starts_with('.') || name.starts_with('#') || name.ends_with('~'))
             continue;
-        struct stat info {};
-        if (::stat(entry.path().c_str(), &info) != 0)
-            continue;
-        out.push_back({std::move(name), info.st_dev, info.st_ino, info.st_size,
-                       std::int64_t{info.st_ctim.tv_sec} * 1'000'000'000 + info.st_ctim.tv_nsec});
+        if (auto state = state_of(entry.path(), entry.path().string()))
+            out.push_back(std::move(*state));
     }
     std::sort(out.begin(), out.end(),
               [](const file_state& a, const file_state& b) { return a.name < b.name; });
@@ -150,12 +165,44 @@ std::string first_change(const std::vector<file_state>& a, const std::vector<fil
     return a.size() > b.size() ? a[b.size()].name : b.size() > a.size() ? b[a.size()].name : "";
 }
 
-// Loads every zone file once the folder holds still (see settle_time).
+// The sender lists that `specs` read from outside `dir` (or from a folder below it), which
+// folder_state(dir) does not see.
+std::vector<std::string> read_elsewhere(const std::filesystem::path& dir,
+                                        const std::vector<zone_spec>& specs) {
+    const auto folder = (dir / "x").lexically_normal().parent_path();
+    std::vector<std::string> out;
+    for (const zone_spec& spec : specs)
+        for (std::size_t i = 1; i < spec.sources.size(); ++i)
+            if (std::filesystem::path(spec.sources[i]).lexically_normal().parent_path() != folder)
+                out.push_back(spec.sources[i]);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+// True if none of `files` changed since `since` minus settle_time (a changed file's ctime
+// may lag the write by a clock tick): then none changed while it was read after `since`.
+bool unchanged_since(const std::vector<file_state>& files,
+                     std::chrono::system_clock::time_point since) {
+    const auto limit = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                           (since - settle_time).time_since_epoch())
+                           .count();
+    return std::all_of(files.begin(), files.end(),
+                       [&](const file_state& f) { return f.changed_ns < limit; });
+}
+
+// Loads every zone file once the folder holds still (see settle_time), and the sender lists
+// that zone files name elsewhere too.
 std::vector<zone_spec> load_settled(const std::filesystem::path& dir, diagnostics& out) {
     const auto deadline = std::chrono::steady_clock::now() + settle_limit;
     std::string changing;
+    // Lists outside the folder are known once a pass has read the zone files. A list that
+    // held still since before that pass began needs no second one; one that did not is
+    // watched like the folder from the next pass on.
+    std::vector<std::string> elsewhere;
     while (true) {
-        const auto before = folder_state(dir);
+        const auto began = std::chrono::system_clock::now();
+        const auto before = folder_state(dir, elsewhere);
         const auto [newest, quiet] = newest_change(before);
         if (quiet && *quiet < settle_time) {
             changing = newest;
@@ -169,16 +216,27 @@ std::vector<zone_spec> load_settled(const std::filesystem::path& dir, diagnostic
         for (const auto& file : zone_files(dir, found))
             if (auto spec = load_zone_file(file, found))
                 specs.push_back(std::move(*spec));
-        const auto after = folder_state(dir);
+        const auto read = read_elsewhere(dir, specs);
+        const auto after = folder_state(dir, elsewhere);
         if (after == before) {
-            out.append(found);
-            return specs;
+            if (read == elsewhere) {
+                out.append(found);
+                return specs;
+            }
+            const auto lists = files_state(read);
+            if (unchanged_since(lists, began)) {
+                out.append(found);
+                return specs;
+            }
+            elsewhere = read;
+            changing = newest_change(lists).first;
+        } else {
+            changing = first_change(before, after);
         }
-        changing = first_change(before, after);
         if (std::chrono::steady_clock::now() >= deadline)
             break;
     }
-    out.error({(dir / changing).string(), 0, 0},
+    out.error({changing, 0, 0},
               "kept changing while it was being read, for " + std::to_string(settle_limit.count()) +
                   " s (written in place?); reload again once the write is finished");
     return {};
@@ -212,8 +270,8 @@ std::optional<compiled_zone> compile_zone(const zone_spec& spec, int id, diagnos
     sum.customer_lookups = layout->customer_lookups;
     sum.networks = aggregated;
 
-    const source_position where = spec.senders.empty() ? source_position{spec.file, 0, 0}
-                                                       : spec.where(spec.senders.front());
+    const source_position where =
+        spec.senders.empty() ? source_position{spec.file, 0, 0} : spec.where(spec.senders.front());
     auto warn_near_budget = [&](const std::string& name, const spf_record& r) {
         if (r.measures.answer_octets + near_budget_margin > spec.max_answer_octets)
             out.warning(where, "the SPF answer for " + name + " is " +
