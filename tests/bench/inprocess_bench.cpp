@@ -230,23 +230,31 @@ int main(int argc, char** argv) {
         print_cost("big_per_ip", ip_cost);
         std::printf("big_per_ip_over_apex=%.2f\n", ip_cost.ns_per_call / apex_cost.ns_per_call);
         // The same as whole unix-connector requests, JSON line to reply: what a call costs
-        // the backend, and what pdns waits for.
-        auto line_for = [](const std::string& qname) {
+        // the backend, and what pdns waits for. Each request its own line, as pdns sends them: the
+        // per-IP lines differ in the name, the apex lines in the resolver's address (remote). Both
+        // sides then read as many distinct lines, so that the ratio compares answers, not how warm
+        // the input is.
+        auto line_for = [](const std::string& qname, std::uint32_t remote) {
+            const std::string ip = "10." + std::to_string((remote >> 16) & 255) + "." +
+                                   std::to_string((remote >> 8) & 255) + "." +
+                                   std::to_string(remote & 255);
             return R"({"method": "lookup", "parameters": {"local": "127.0.0.1", "qname": ")" +
-                   qname +
-                   R"(", "qtype": "ANY", "real-remote": "127.0.0.1/32", "remote": "127.0.0.1", "zone-id": 1}})";
+                   qname + R"(", "qtype": "ANY", "real-remote": ")" + ip + R"(/32", "remote": ")" +
+                   ip + R"(", "zone-id": 1}})";
         };
         std::vector<std::string> ip_lines;
-        for (const request& r : per_ip)
-            ip_lines.push_back(line_for(r.qname));
-        const std::string apex_line = line_for("spf.connectoor.com.");
+        std::vector<std::string> apex_lines;
+        for (std::uint32_t i = 0; i < per_ip.size(); ++i) {
+            ip_lines.push_back(line_for(per_ip[i].qname, i));
+            apex_lines.push_back(line_for("spf.connectoor.com.", i));
+        }
         auto envelope_cost = [&](const std::vector<std::string>& lines) {
             return measure(calls / 4, [&](std::size_t i) {
                 auto parsed = parse_envelope(lines[i % lines.size()]);
                 sink += answer(snap, std::get<request>(parsed), scratch).size();
             });
         };
-        const call_cost apex_line_cost = envelope_cost({apex_line});
+        const call_cost apex_line_cost = envelope_cost(apex_lines);
         const call_cost ip_line_cost = envelope_cost(ip_lines);
         print_cost("big_envelope_apex_any", apex_line_cost);
         print_cost("big_envelope_per_ip", ip_line_cost);
