@@ -47,6 +47,14 @@ struct watched {
     }
 };
 
+/// The watchdog expired in phase `p`, no earlier than `earliest` and before `latest` ms.
+void check_expired(const watched& w, phase p, long long earliest, long long latest) {
+    REQUIRE(w.expired_in);
+    CHECK(*w.expired_in == p);
+    CHECK(w.expired_ms() >= earliest);
+    CHECK(w.expired_ms() < latest);
+}
+
 } // namespace
 
 TEST_CASE("a request deadline that falls just after a check expires on time") {
@@ -57,10 +65,7 @@ TEST_CASE("a request deadline that falls just after a check expires on time") {
     w.dog.set(phase::idle, 5000ms);
     w.at(50ms, [&] { w.dog.set(phase::request, 1000ms); });
     w.run_until(3000ms);
-    REQUIRE(w.expired_in);
-    CHECK(*w.expired_in == phase::request);
-    CHECK(w.expired_ms() >= 1050);
-    CHECK(w.expired_ms() < 1600);
+    check_expired(w, phase::request, 1050, 1600);
 }
 
 TEST_CASE("a shorter deadline after a long one is not held back by the long one") {
@@ -68,10 +73,7 @@ TEST_CASE("a shorter deadline after a long one is not held back by the long one"
     w.dog.set(phase::idle, 2000ms);
     w.dog.set(phase::request, 300ms);
     w.run_until(2500ms);
-    REQUIRE(w.expired_in);
-    CHECK(*w.expired_in == phase::request);
-    CHECK(w.expired_ms() >= 300);
-    CHECK(w.expired_ms() < 1000);
+    check_expired(w, phase::request, 300, 1000);
 }
 
 TEST_CASE("a timeout shorter than the lead (the linger after a 400) ends on time") {
@@ -79,10 +81,7 @@ TEST_CASE("a timeout shorter than the lead (the linger after a 400) ends on time
     w.dog.set(phase::idle, 5000ms);
     w.dog.set(phase::linger, 200ms);
     w.run_until(3000ms);
-    REQUIRE(w.expired_in);
-    CHECK(*w.expired_in == phase::linger);
-    CHECK(w.expired_ms() >= 200);
-    CHECK(w.expired_ms() < 900);
+    check_expired(w, phase::linger, 200, 900);
 }
 
 TEST_CASE("moving the deadline on keeps the session alive; it ends one timeout after") {
@@ -94,9 +93,7 @@ TEST_CASE("moving the deadline on keeps the session alive; it ends one timeout a
     w.run_until(1100ms);
     CHECK_FALSE(w.expired_in);
     w.run_until(2000ms);
-    REQUIRE(w.expired_in);
-    CHECK(w.expired_ms() >= 1200);
-    CHECK(w.expired_ms() < 1700);
+    check_expired(w, phase::request, 1200, 1700);
 }
 
 TEST_CASE("stop() means no expiry, and set() after it does nothing") {

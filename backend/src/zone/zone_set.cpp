@@ -169,6 +169,7 @@ std::string first_change(const std::vector<file_state>& a, const std::vector<fil
 // folder_state(dir) does not see.
 std::vector<std::string> read_elsewhere(const std::filesystem::path& dir,
                                         const std::vector<zone_spec>& specs) {
+    // The parent of a file in it, normalised the same way, so that "zones/" and "zones" match.
     const auto folder = (dir / "x").lexically_normal().parent_path();
     std::vector<std::string> out;
     for (const zone_spec& spec : specs)
