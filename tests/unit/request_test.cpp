@@ -82,3 +82,44 @@ TEST_CASE("malformed requests are errors with a reason, never a crash") {
     CHECK(std::holds_alternative<request_error>(r));
     CHECK(std::holds_alternative<request_error>(parse_envelope(std::string(70000, ' '))));
 }
+
+TEST_CASE("the envelope is read in one pass: escapes, duplicates, nesting, order") {
+    const auto lookup = [](const std::string& json) { return parse_envelope(json); };
+    const auto qname_of = [](const std::variant<request, request_error>& r) {
+        REQUIRE(std::holds_alternative<request>(r));
+        return std::get<request>(r).qname;
+    };
+    // Escapes in values and in keys are decoded (basic_parser then delivers them in parts).
+    CHECK(
+        qname_of(lookup(
+            R"({"method": "lookup", "parameters": {"q\u006eame": "sp\u0066.connectoor.com.", "qtype": "ANY"}})")) ==
+        "spf.connectoor.com.");
+    // The last of duplicate keys counts, and a later "parameters" replaces an earlier one.
+    CHECK(
+        qname_of(lookup(
+            R"({"method": "lookup", "parameters": {"qname": "a.", "qname": "b.", "qtype": "ANY"}})")) ==
+        "b.");
+    CHECK(std::holds_alternative<request_error>(lookup(
+        R"({"method": "lookup", "parameters": {"qname": "a.", "qtype": "ANY"}, "parameters": {"qtype": "ANY"}})")));
+    // Only the keys of the parameters object itself are read, wherever it stands.
+    CHECK(
+        qname_of(lookup(
+            R"({"parameters": {"x": {"qname": "deep."}, "qname": "a.", "qtype": "ANY"}, "method": "lookup"})")) ==
+        "a.");
+    CHECK(std::holds_alternative<request_error>(lookup(
+        R"({"method": "lookup", "qname": "a.", "qtype": "ANY", "parameters": {"x": [{"qname": "deep."}], "qtype": "ANY"}})")));
+    // One value and nothing after it, as boost::json::parse wants.
+    CHECK(std::holds_alternative<request>(
+        lookup(R"( {"method": "getAllDomains", "parameters": {}} )")));
+    const auto extra = lookup(R"({"method": "getAllDomains", "parameters": {}} {})");
+    REQUIRE(std::holds_alternative<request_error>(extra));
+    CHECK(std::get<request_error>(extra).message.find("not JSON") != std::string::npos);
+    // Too long even when the length comes from escapes; an integer that does not fit.
+    std::string escaped;
+    for (int i = 0; i < 600; ++i)
+        escaped += "a\\u0062";
+    CHECK(std::holds_alternative<request_error>(lookup(
+        R"({"method": "lookup", "parameters": {"qname": ")" + escaped + R"(", "qtype": "ANY"}})")));
+    CHECK(std::holds_alternative<request_error>(lookup(
+        R"({"method": "lookup", "parameters": {"qname": "a.", "qtype": "ANY", "zone-id": "99999999999999999999"}})")));
+}

@@ -1,61 +1,77 @@
 // SPDX-License-Identifier: MIT
 #include "protocol/request.h"
 
+#include "protocol/envelope_reader.h"
+
 #include <algorithm>
 #include <array>
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
-#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
 #include <utility>
 
 namespace spfd {
 namespace {
 
+/// ASCII only, as method names are: std::tolower would consult the locale for every byte.
+char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
+               return ascii_lower(x) == ascii_lower(y);
            });
 }
 
+using type = json_scalar::type;
+
 // pdns sends numbers as JSON numbers, but its own reader accepts numeric strings too
 // (pdns/json.cc intFromJson), so we accept both.
-bool read_int(const boost::json::object& params, std::string_view key, std::int64_t& out,
-              std::string& error) {
-    const auto* v = params.if_contains(key);
-    if (v == nullptr || v->is_null())
+bool read_int(const envelope_fields& fields, parameter p, std::int64_t& out, std::string& error) {
+    const json_scalar& v = fields[p];
+    switch (v.kind) {
+    case type::absent:
+    case type::null:
         return true;
-    if (v->is_int64()) {
-        out = v->get_int64();
+    case type::int64:
+        out = v.int64;
         return true;
-    }
-    if (v->is_uint64() && v->get_uint64() <= INT64_MAX) {
-        out = static_cast<std::int64_t>(v->get_uint64());
-        return true;
-    }
-    if (v->is_string()) {
-        const auto& s = v->get_string();
-        char* end = nullptr;
-        std::string text(s.data(), s.size());
-        long long n = std::strtoll(text.c_str(), &end, 10);
-        if (!text.empty() && end == text.c_str() + text.size()) {
-            out = n;
+    case type::uint64:
+        if (v.uint64 <= INT64_MAX) {
+            out = static_cast<std::int64_t>(v.uint64);
             return true;
         }
+        break;
+    case type::string:
+        if (!v.text.empty() && v.text.size() <= json_scalar::max_text) {
+            char* end = nullptr;
+            errno = 0;
+            const long long n = std::strtoll(v.text.c_str(), &end, 10);
+            if (errno == 0 && end == v.text.c_str() + v.text.size()) {
+                out = n;
+                return true;
+            }
+        }
+        break;
+    default:
+        break;
     }
-    error = "parameter '" + std::string(key) + "' is not an integer";
+    error = "parameter '" + std::string(parameter_key(p)) + "' is not an integer";
     return false;
 }
 
 // A SOA serial. pdns sends setNotified's serial as a JSON number, written from a double,
 // so "2026120101" and "2026120101.0" both occur; a numeric string is accepted as well.
-bool read_serial(const boost::json::object& params, std::uint32_t& out, std::string& error) {
-    const auto* v = params.if_contains("serial");
-    if (v != nullptr && v->is_string() && parse_serial_text(v->get_string(), out))
+bool read_serial(const envelope_fields& fields, std::uint32_t& out, std::string& error) {
+    const json_scalar& v = fields[parameter::serial];
+    if (v.kind == type::string && v.text.size() <= json_scalar::max_text &&
+        parse_serial_text(v.text, out))
         return true;
-    if (v != nullptr && v->is_number()) {
-        const double value = v->to_number<double>();
+    if (v.kind == type::int64 || v.kind == type::uint64 || v.kind == type::real) {
+        const double value = v.kind == type::int64    ? static_cast<double>(v.int64)
+                             : v.kind == type::uint64 ? static_cast<double>(v.uint64)
+                                                      : v.real;
         if (value >= 0 && value <= 4294967295.0 &&
             value == static_cast<double>(static_cast<std::uint32_t>(value))) {
             out = static_cast<std::uint32_t>(value);
@@ -66,49 +82,49 @@ bool read_serial(const boost::json::object& params, std::uint32_t& out, std::str
     return false;
 }
 
-bool read_string(const boost::json::object& params, std::string_view key, std::string& out,
-                 std::string& error, bool required) {
-    const auto* v = params.if_contains(key);
-    if (v == nullptr || !v->is_string()) {
-        if (!required && (v == nullptr || v->is_null()))
+bool read_string(envelope_fields& fields, parameter p, std::string& out, std::string& error,
+                 bool required) {
+    json_scalar& v = fields[p];
+    if (v.kind != type::string) {
+        if (!required && (v.kind == type::absent || v.kind == type::null))
             return true;
-        error = "parameter '" + std::string(key) + "' is missing or not a string";
+        error = "parameter '" + std::string(parameter_key(p)) + "' is missing or not a string";
         return false;
     }
-    const auto& s = v->get_string();
-    if (s.size() > max_name_text) {
-        error = "parameter '" + std::string(key) + "' is too long";
+    if (v.text.size() > max_name_text) {
+        error = "parameter '" + std::string(parameter_key(p)) + "' is too long";
         return false;
     }
-    out.assign(s.data(), s.size());
+    out = std::move(v.text);
     return true;
 }
 
-std::variant<request, request_error> from_object(method kind, const boost::json::object& params) {
+std::variant<request, request_error> from_fields(method kind, envelope_fields& params) {
     request req;
     req.kind = kind;
     std::string error;
     bool ok = true;
     switch (kind) {
     case method::lookup:
-        ok = read_string(params, "qname", req.qname, error, true) &&
-             read_string(params, "qtype", req.qtype, error, true) &&
-             read_int(params, "zone-id", req.zone_id, error);
+        ok = read_string(params, parameter::qname, req.qname, error, true) &&
+             read_string(params, parameter::qtype, req.qtype, error, true) &&
+             read_int(params, parameter::zone_id, req.zone_id, error);
         break;
     case method::get_domain_info:
     case method::get_all_domain_metadata:
-        ok = read_string(params, "name", req.name, error, true);
+        ok = read_string(params, parameter::name, req.name, error, true);
         break;
     case method::get_domain_metadata:
-        ok = read_string(params, "name", req.name, error, true) &&
-             read_string(params, "kind", req.kind_arg, error, false);
+        ok = read_string(params, parameter::name, req.name, error, true) &&
+             read_string(params, parameter::kind, req.kind_arg, error, false);
         break;
     case method::list:
-        ok = read_string(params, "zonename", req.zonename, error, true) &&
-             read_int(params, "domain_id", req.domain_id, error);
+        ok = read_string(params, parameter::zonename, req.zonename, error, true) &&
+             read_int(params, parameter::domain_id, req.domain_id, error);
         break;
     case method::set_notified:
-        ok = read_int(params, "id", req.id, error) && read_serial(params, req.serial, error);
+        ok = read_int(params, parameter::id, req.id, error) &&
+             read_serial(params, req.serial, error);
         break;
     case method::initialize:
     case method::get_all_domains:
@@ -121,22 +137,8 @@ std::variant<request, request_error> from_object(method kind, const boost::json:
     return req;
 }
 
-// The parsed document lives only while the request is built from it, so its nodes come from
-// a buffer on the stack (a pdns request is a few hundred bytes) instead of the heap; larger
-// documents spill over to the heap as usual.
-class parse_arena {
-  public:
-    boost::json::storage_ptr storage() { return boost::json::storage_ptr(&resource_); }
-
-  private:
-    unsigned char buffer_[4096];
-    boost::json::monotonic_resource resource_{buffer_, sizeof buffer_};
-};
-
-const boost::json::object& empty_object() {
-    static const boost::json::object empty;
-    return empty;
-}
+static_assert(max_name_text == json_scalar::max_text,
+              "the reader keeps exactly enough of a string to tell that it is too long");
 
 } // namespace
 
@@ -150,7 +152,8 @@ bool parse_serial_text(std::string_view text, std::uint32_t& out) {
         return false;
     if (whole.empty() || whole.size() > 10 || whole.find_first_not_of("0123456789") != whole.npos)
         return false;
-    const std::uint64_t value = std::stoull(std::string(whole));
+    std::uint64_t value = 0;
+    std::from_chars(whole.data(), whole.data() + whole.size(), value); // ≤ 10 digits: fits
     if (value > 0xffffffffull)
         return false;
     out = static_cast<std::uint32_t>(value);
@@ -178,40 +181,33 @@ method method_from_name(std::string_view name) {
 std::variant<request, request_error> parse_envelope(std::string_view json) {
     if (json.size() > max_envelope_bytes)
         return request_error{"request too large"};
-    boost::system::error_code ec;
-    parse_arena arena;
-    boost::json::value doc = boost::json::parse(json, ec, arena.storage());
-    if (ec)
-        return request_error{"request is not JSON: " + ec.message()};
-    const auto* envelope = doc.if_object();
-    if (envelope == nullptr)
+    envelope_fields fields;
+    if (auto error = read_request_json(json, true, fields))
+        return request_error{"request is not JSON: " + *error};
+    if (fields.document.kind != type::object)
         return request_error{"request is not a JSON object"};
-    const auto* name = envelope->if_contains("method");
-    if (name == nullptr || !name->is_string())
+    if (fields.method.kind != type::string)
         return request_error{"request has no 'method' string"};
-    const method kind = method_from_name(name->get_string());
-    const auto* params = envelope->if_contains("parameters");
-    if (params != nullptr && !params->is_object() && !params->is_null())
+    const method kind = method_from_name(fields.method.text);
+    const type params = fields.parameters.kind;
+    if (params != type::absent && params != type::object && params != type::null)
         return request_error{"'parameters' is not an object"};
-    return from_object(kind, params != nullptr && params->is_object() ? params->get_object()
-                                                                      : empty_object());
+    return from_fields(kind, fields);
 }
 
 std::variant<request, request_error> parse_parameters(std::string_view method_name,
                                                       std::string_view parameters_json) {
     const method kind = method_from_name(method_name);
+    envelope_fields fields;
     if (parameters_json.empty())
-        return from_object(kind, empty_object());
+        return from_fields(kind, fields);
     if (parameters_json.size() > max_envelope_bytes)
         return request_error{"request too large"};
-    boost::system::error_code ec;
-    parse_arena arena;
-    boost::json::value doc = boost::json::parse(parameters_json, ec, arena.storage());
-    if (ec)
-        return request_error{"parameters are not JSON: " + ec.message()};
-    if (!doc.is_object())
+    if (auto error = read_request_json(parameters_json, false, fields))
+        return request_error{"parameters are not JSON: " + *error};
+    if (fields.document.kind != type::object)
         return request_error{"parameters are not a JSON object"};
-    return from_object(kind, doc.get_object());
+    return from_fields(kind, fields);
 }
 
 } // namespace spfd
