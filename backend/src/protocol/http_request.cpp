@@ -2,10 +2,10 @@
 #include "protocol/http_request.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace spfd {
 namespace {
@@ -25,22 +25,27 @@ int hex_digit(char c) {
 bool percent_decode(std::string_view text, bool form, std::string& out) {
     out.clear();
     out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '%') {
-            if (i + 2 >= text.size())
-                return false;
-            const int high = hex_digit(text[i + 1]);
-            const int low = hex_digit(text[i + 2]);
-            if (high < 0 || low < 0)
-                return false;
-            out.push_back(static_cast<char>(high * 16 + low));
-            i += 2;
-        } else if (form && c == '+') {
+    const std::string_view special = form ? "%+" : "%";
+    while (!text.empty()) {
+        // Plain runs are copied whole: most of a name has nothing to decode.
+        const auto at = std::min(text.find_first_of(special), text.size());
+        out.append(text.data(), at);
+        text.remove_prefix(at);
+        if (text.empty())
+            break;
+        if (text.front() == '+') {
             out.push_back(' ');
-        } else {
-            out.push_back(c);
+            text.remove_prefix(1);
+            continue;
         }
+        if (text.size() < 3)
+            return false;
+        const int high = hex_digit(text[1]);
+        const int low = hex_digit(text[2]);
+        if (high < 0 || low < 0)
+            return false;
+        out.push_back(static_cast<char>(high * 16 + low));
+        text.remove_prefix(3);
     }
     return true;
 }
@@ -74,25 +79,32 @@ std::string_view path_of(std::string_view target) {
     return end == std::string_view::npos ? target : target.substr(0, end);
 }
 
-/// Splits on '/' before anything is decoded, so that an encoded "%2f" stays inside its
-/// segment. pdns appends `url-suffix` (e.g. ".json") raw to the last segment; it encodes
-/// every '.' of a parameter, so the first raw '.' of the last segment starts the suffix.
-std::vector<std::string_view> raw_segments(std::string_view path) {
-    std::vector<std::string_view> out;
-    std::size_t start = 0;
-    while (true) {
-        const auto slash = path.find('/', start);
-        out.push_back(
-            path.substr(start, slash == std::string_view::npos ? path.npos : slash - start));
-        if (slash == std::string_view::npos)
-            break;
-        start = slash + 1;
+/// The segments of a path, split on '/' before anything is decoded, so that an encoded
+/// "%2f" stays inside its segment. pdns appends `url-suffix` (e.g. ".json") raw to the last
+/// segment; it encodes every '.' of a parameter, so the first raw '.' of the last segment
+/// starts the suffix, which is left out. Views into the path: nothing is allocated.
+class path_segments {
+  public:
+    explicit path_segments(std::string_view path) : rest_(path) {}
+
+    /// The next segment, or nullopt after the last.
+    std::optional<std::string_view> next() {
+        if (done_)
+            return std::nullopt;
+        const auto slash = rest_.find('/');
+        if (slash != std::string_view::npos) {
+            const std::string_view segment = rest_.substr(0, slash);
+            rest_.remove_prefix(slash + 1);
+            return segment;
+        }
+        done_ = true;
+        return rest_.substr(0, rest_.find('.'));
     }
-    auto& last = out.back();
-    if (const auto dot = last.find('.'); dot != std::string_view::npos)
-        last = last.substr(0, dot);
-    return out;
-}
+
+  private:
+    std::string_view rest_;
+    bool done_ = false;
+};
 
 /// The value of field `key` in an application/x-www-form-urlencoded body, still encoded.
 std::optional<std::string_view> form_field(std::string_view body, std::string_view key) {
@@ -112,13 +124,20 @@ std::optional<std::string_view> form_field(std::string_view body, std::string_vi
 /// The parameter segments of a REST URL, after the method segment, decoded on demand.
 class rest_parameters {
   public:
-    explicit rest_parameters(std::vector<std::string_view> segments)
-        : segments_(std::move(segments)) {}
+    /// Takes the segments after the method's; no method has more than two.
+    explicit rest_parameters(path_segments& after_method) {
+        while (count_ < segments_.size()) {
+            const auto segment = after_method.next();
+            if (!segment)
+                break;
+            segments_[count_++] = *segment;
+        }
+    }
 
     /// Decodes segment `index` into `out`. An empty or absent segment is missing: an error
     /// if `required`, otherwise `out` stays empty.
     bool take(std::size_t index, std::string_view what, bool required, std::string& out) {
-        if (index >= segments_.size() || segments_[index].empty()) {
+        if (index >= count_ || segments_[index].empty()) {
             if (required)
                 error_ = "URL path has no " + std::string(what) + " segment";
             return !required;
@@ -148,7 +167,8 @@ class rest_parameters {
     std::string& error() { return error_; }
 
   private:
-    std::vector<std::string_view> segments_;
+    std::array<std::string_view, 2> segments_;
+    std::size_t count_ = 0;
     std::string error_;
 };
 
@@ -206,13 +226,16 @@ std::variant<request, request_error> request_from_http(const http_input& in) {
 
     // The method is the first segment that names one, whatever prefix the operator put in
     // pdns's `url`. Method names are plain letters, so raw segments can be compared.
-    std::vector<std::string_view> segments = raw_segments(path_of(in.target));
-    std::size_t at = 0;
-    while (at < segments.size() && method_from_name(segments[at]) == method::unknown)
-        ++at;
-    if (at == segments.size())
-        return request{};
-    const std::string_view method_name = segments[at];
+    path_segments segments(path_of(in.target));
+    std::string_view method_name;
+    method kind = method::unknown;
+    while (kind == method::unknown) {
+        const auto segment = segments.next();
+        if (!segment)
+            return request{};
+        method_name = *segment;
+        kind = method_from_name(method_name);
+    }
 
     // post=1: `<prefix>/<method><suffix>` with the parameters as form-encoded JSON.
     if (!in.body.empty()) {
@@ -224,9 +247,7 @@ std::variant<request, request_error> request_from_http(const http_input& in) {
         }
     }
 
-    segments.erase(segments.begin(), segments.begin() + static_cast<std::ptrdiff_t>(at + 1));
-    return from_rest(method_from_name(method_name), rest_parameters(std::move(segments)),
-                     in.zone_id_header, in.body);
+    return from_rest(kind, rest_parameters(segments), in.zone_id_header, in.body);
 }
 
 } // namespace spfd
