@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The HTTP layer's parsing, configured as http_listener.cpp configures it: a Beast
-// request_parser with the default [limits] header and body limits, fed from a buffer
-// bounded like the session's, with requests pipelined back to back and the bytes arriving
-// in chunks of any size (a slow client). Each complete request goes through
-// request_from_http() and answer() as in the listener; the first error ends the stream, as
-// the listener then answers 400 and closes.
+// The HTTP layer's parsing as http_listener.cpp drives it: an http_request_parser per
+// request, into one http_request_parts for the whole connection, with the default [limits]
+// header and body limits, fed from a buffer bounded like the session's, with requests
+// pipelined back to back and the bytes arriving in chunks of any size (a slow client). Each
+// complete request goes through request_from_http() and answer() as in the listener; the first
+// error ends the stream, as the listener then answers 400 and closes. Each request the parser
+// accepts is also parsed by Beast's own request_parser, the listener's parser before
+// http_request_parser, which must accept the same bytes and see the same parts.
 //
 // Input: the first byte picks the chunk size (0: everything at once); the rest is the byte
 // stream of one connection.
@@ -12,6 +14,7 @@
 #include "fuzz_support.h"
 #include "protocol/answer.h"
 #include "protocol/http_request.h"
+#include "server/http_request_parser.h"
 
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
@@ -20,6 +23,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <optional>
+#include <string>
 
 using namespace spfd;
 namespace beast = boost::beast;
@@ -33,6 +37,31 @@ std::string_view view(beast::string_view text) {
     return {text.data(), text.size()};
 }
 
+/// `bytes` is one request, all that http_request_parser consumed for `parts`.
+void require_same_as_beast(std::string_view bytes, const http_request_parts& parts,
+                           const limits_config& limits) {
+    http::request_parser<http::string_body> beast_parser;
+    beast_parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+    beast_parser.body_limit(static_cast<std::uint64_t>(limits.max_body_bytes));
+    beast_parser.eager(true);
+    beast::error_code ec;
+    const std::size_t used = beast_parser.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
+    fuzz::require(!ec && used == bytes.size() && beast_parser.is_done(),
+                  "request_parser refuses what http_request_parser took", ec.message());
+    const auto& req = beast_parser.get();
+    fuzz::require(view(req.method_string()) == parts.method, "method differs");
+    fuzz::require(view(req.target()) == parts.target, "target differs");
+    fuzz::require(view(req[http::field::content_type]) == parts.content_type,
+                  "Content-Type differs");
+    fuzz::require(view(req["X-RemoteBackend-Zone-Id"]) == parts.zone_id, "zone id differs");
+    fuzz::require(req.body() == parts.body, "body differs");
+    fuzz::require(req.version() == parts.version, "version differs");
+    // The message looks at its first Connection header only, the parser at all of them
+    // (RFC 9110 section 5.3: repeated field lines are one list).
+    if (req.count(http::field::connection) <= 1 && req.count(http::field::proxy_connection) == 0)
+        fuzz::require(req.keep_alive() == parts.keep_alive, "keep-alive differs");
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -41,26 +70,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0)
         return 0;
     const std::size_t chunk = data[0] == 0 ? size : data[0];
-    std::string_view stream = fuzz::as_text(data + 1, size - 1);
+    const std::string_view all = fuzz::as_text(data + 1, size - 1);
+    std::string_view stream = all; // what the client has not sent yet
 
     beast::flat_buffer buffer(limits.max_header_bytes + limits.max_body_bytes + first_read_bytes);
-    std::optional<http::request_parser<http::string_body>> parser;
+    http_request_parts parts;
+    std::optional<http_request_parser> parser;
     for (int requests = 0;; ++requests) {
-        parser.emplace();
-        parser->header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
-        parser->body_limit(static_cast<std::uint64_t>(limits.max_body_bytes));
+        parser.emplace(parts, limits.max_header_bytes, limits.max_body_bytes);
+        const std::size_t start = all.size() - stream.size() - buffer.size();
         beast::error_code ec;
-        while (!parser->is_done()) {
-            if (buffer.size() > 0) {
-                const std::size_t used = parser->put(buffer.data(), ec);
-                buffer.consume(used);
-                if (ec == http::error::need_more)
-                    ec = {};
-                else if (ec)
-                    break;
-                if (used > 0)
-                    continue;
-            }
+        for (;;) {
+            ec = parser->put_buffered(buffer);
+            if (ec != http::error::need_more)
+                break;
+            ec = {};
             if (stream.empty()) {
                 if (parser->got_some())
                     parser->put_eof(ec);
@@ -79,17 +103,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (ec || !parser->is_done())
             return 0; // the listener answers 400 (or just closes) and stops reading
 
-        const auto& req = parser->get();
-        fuzz::require(req.body().size() <= limits.max_body_bytes, "body beyond body_limit");
-        const http_input input{view(req.method_string()), view(req.target()),
-                               view(req[http::field::content_type]), req.body(),
-                               view(req["X-RemoteBackend-Zone-Id"])};
-        const auto parsed = request_from_http(input);
+        fuzz::require(parts.body.size() <= limits.max_body_bytes, "body beyond body_limit");
+        fuzz::require(parts.keep_alive == parser->keep_alive(), "keep-alive not kept");
+        const std::size_t end = all.size() - stream.size() - buffer.size();
+        require_same_as_beast(all.substr(start, end - start), parts, limits);
+        fuzz::require(parts.version == 10 || parts.version == 11, "version neither 1.0 nor 1.1");
+        const auto parsed = request_from_http(parts.input());
         if (const auto* error = std::get_if<request_error>(&parsed))
             fuzz::require_envelope_reply(error_reply(error->message));
         else
             fuzz::require_envelope_reply(answer(*snap, std::get<request>(parsed)));
-        if (!req.keep_alive())
+        if (!parts.keep_alive)
             return 0;
     }
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The HTTP transport: frames requests with Beast and hands them to request_from_http() and
-// answer(); it knows nothing about the protocol beyond that.
+// The HTTP transport: frames requests with http_request_parser (Beast's basic_parser) and
+// hands them to request_from_http() and answer(); it knows nothing about the protocol beyond
+// that.
 #include "ops/request_metrics.h"
 #include "protocol/answer.h"
 #include "protocol/http_request.h"
 #include "server/connections.h"
+#include "server/http_request_parser.h"
 #include "server/http_response_head.h"
 #include "server/listeners.h"
 #include "server/session_watchdog.h"
@@ -17,11 +19,8 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -45,10 +44,6 @@ std::string endpoint_text(const tcp::endpoint& ep) {
     const std::string host =
         address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
     return host + ":" + std::to_string(ep.port());
-}
-
-std::string_view view(beast::string_view text) {
-    return {text.data(), text.size()};
 }
 
 bool is_http_syntax_error(const beast::error_code& ec) {
@@ -125,24 +120,13 @@ class http_session final : public closable, public std::enable_shared_from_this<
     }
 
     void read_request() {
-        parser_.emplace();
-        parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
-            limits_.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
-        parser_->body_limit(static_cast<std::uint64_t>(limits_.max_body_bytes));
-        parser_->eager(true);
+        parser_.emplace(request_, limits_.max_header_bytes, limits_.max_body_bytes);
         // From the first byte on, the request and its reply must be done within the request
         // timeout: one deadline for both.
         watchdog_.set(session_watchdog::phase::request, limits_.request_timeout);
         // pdns writes each request in one piece, so it is usually all here already: parse it
         // without another trip through the event loop.
-        beast::error_code ec;
-        while (buffer_.size() > 0 && !parser_->is_done()) {
-            const std::size_t used = parser_->put(buffer_.data(), ec);
-            buffer_.consume(used);
-            if (ec || used == 0)
-                break;
-        }
-        if (parser_->is_done() || (ec && ec != http::error::need_more)) {
+        if (const auto ec = parser_->put_buffered(buffer_); ec != http::error::need_more) {
             on_request(ec, 0);
             return;
         }
@@ -167,11 +151,7 @@ class http_session final : public closable, public std::enable_shared_from_this<
         }
 
         const auto started = std::chrono::steady_clock::now();
-        const auto& req = parser_->get();
-        const http_input input{view(req.method_string()), view(req.target()),
-                               view(req[http::field::content_type]), req.body(),
-                               view(req["X-RemoteBackend-Zone-Id"])};
-        auto parsed = request_from_http(input);
+        auto parsed = request_from_http(request_.input());
         std::string_view body;
         if (const auto* error = std::get_if<request_error>(&parsed)) {
             log_event(log_level::debug, "http_request_refused",
@@ -188,7 +168,7 @@ class http_session final : public closable, public std::enable_shared_from_this<
             owned_body_ = error_reply("no zone data loaded");
             body = owned_body_;
         }
-        send(200, body, req.keep_alive(), req.version());
+        send(200, body, request_.keep_alive, request_.version);
     }
 
     /// `body` must stay valid until the write completes: it points into snapshot_ or
@@ -276,7 +256,8 @@ class http_session final : public closable, public std::enable_shared_from_this<
     const limits_config limits_;
     const snapshot_holder& snapshots_;
     beast::flat_buffer buffer_;
-    std::optional<http::request_parser<http::string_body>> parser_;
+    http_request_parts request_; ///< the request being parsed or answered, reused
+    std::optional<http_request_parser> parser_;
     std::string head_;                         ///< the reply's status line and headers, reused
     std::shared_ptr<const snapshot> snapshot_; ///< keeps the reply body alive while writing
     std::string owned_body_;                   ///< error replies and replies computed per query
