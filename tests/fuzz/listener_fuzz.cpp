@@ -51,15 +51,16 @@ struct server {
               ("spfd-fuzz-listener-" + std::to_string(::getpid()));
         std::filesystem::create_directories(dir);
         unix_side = std::make_unique<unix_listener>(
-            io, unix_listener_config{dir / "backend.sock", 0600}, limits, snapshots);
+            io, io_threads::one, unix_listener_config{dir / "backend.sock", 0600}, limits,
+            snapshots);
         unix_side->start();
         // A free loopback port; the listener fails loudly if someone took it meanwhile.
         {
             tcp::acceptor probe(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
             port = probe.local_endpoint().port();
         }
-        http_side = std::make_unique<http_listener>(io, http_listener_config{"127.0.0.1", port},
-                                                    limits, snapshots);
+        http_side = std::make_unique<http_listener>(
+            io, io_threads::one, http_listener_config{"127.0.0.1", port}, limits, snapshots);
         http_side->start();
     }
 };

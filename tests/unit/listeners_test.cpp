@@ -229,8 +229,8 @@ struct http_fixture {
 
     explicit http_fixture(limits_config limits = fast_limits()) {
         loop.limits = limits;
-        listener.emplace(loop.io, http_listener_config{"127.0.0.1", port}, loop.limits,
-                         loop.snapshots);
+        listener.emplace(loop.io, io_threads::several, http_listener_config{"127.0.0.1", port},
+                         loop.limits, loop.snapshots);
         listener->start();
         loop.run();
     }
@@ -247,7 +247,8 @@ struct unix_fixture {
 
     explicit unix_fixture(limits_config limits = fast_limits(), unsigned mode = 0660) {
         loop.limits = limits;
-        listener.emplace(loop.io, unix_listener_config{path, mode}, loop.limits, loop.snapshots);
+        listener.emplace(loop.io, io_threads::several, unix_listener_config{path, mode},
+                         loop.limits, loop.snapshots);
         listener->start();
         loop.run();
     }
@@ -451,15 +452,16 @@ TEST_SUITE("http_listener") {
         tcp::acceptor taken(other, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
         const auto port = taken.local_endpoint().port();
         try {
-            http_listener l(loop.io, http_listener_config{"127.0.0.1", port}, loop.limits,
-                            loop.snapshots);
+            http_listener l(loop.io, io_threads::several, http_listener_config{"127.0.0.1", port},
+                            loop.limits, loop.snapshots);
             FAIL("bind should have failed");
         } catch (const std::runtime_error& e) {
             CHECK(std::string(e.what()) == "cannot listen on 127.0.0.1:" + std::to_string(port) +
                                                ": Address already in use");
         }
-        CHECK_THROWS_WITH_AS(http_listener(loop.io, http_listener_config{"localhost", port},
-                                           loop.limits, loop.snapshots),
+        CHECK_THROWS_WITH_AS(http_listener(loop.io, io_threads::several,
+                                           http_listener_config{"localhost", port}, loop.limits,
+                                           loop.snapshots),
                              doctest::Contains("not an IP address"), std::runtime_error);
     }
 
@@ -563,7 +565,8 @@ TEST_SUITE("unix_listener") {
         REQUIRE(fs::is_socket(fs::symlink_status(path)));
 
         server_loop loop;
-        unix_listener l(loop.io, unix_listener_config{path, 0660}, loop.limits, loop.snapshots);
+        unix_listener l(loop.io, io_threads::several, unix_listener_config{path, 0660}, loop.limits,
+                        loop.snapshots);
         l.start();
         loop.run();
         unix_client c(unix_stream::endpoint(path.string()));
@@ -578,9 +581,10 @@ TEST_SUITE("unix_listener") {
         asio::io_context io;
         unix_stream::acceptor live(io, unix_stream::endpoint(path.string()));
         server_loop loop;
-        CHECK_THROWS_WITH_AS(
-            unix_listener(loop.io, unix_listener_config{path, 0660}, loop.limits, loop.snapshots),
-            doctest::Contains("another process is listening"), std::runtime_error);
+        CHECK_THROWS_WITH_AS(unix_listener(loop.io, io_threads::several,
+                                           unix_listener_config{path, 0660}, loop.limits,
+                                           loop.snapshots),
+                             doctest::Contains("another process is listening"), std::runtime_error);
         CHECK(fs::is_socket(fs::symlink_status(path)));
     }
 
@@ -589,9 +593,10 @@ TEST_SUITE("unix_listener") {
         const fs::path path = dir.path / "backend.sock";
         std::ofstream(path) << "operator's notes\n";
         server_loop loop;
-        CHECK_THROWS_WITH_AS(
-            unix_listener(loop.io, unix_listener_config{path, 0660}, loop.limits, loop.snapshots),
-            doctest::Contains("not a socket"), std::runtime_error);
+        CHECK_THROWS_WITH_AS(unix_listener(loop.io, io_threads::several,
+                                           unix_listener_config{path, 0660}, loop.limits,
+                                           loop.snapshots),
+                             doctest::Contains("not a socket"), std::runtime_error);
         REQUIRE(fs::is_regular_file(path));
         std::ifstream in(path);
         std::string text;
@@ -603,8 +608,9 @@ TEST_SUITE("unix_listener") {
         temp_dir dir;
         server_loop loop;
         CHECK_THROWS_WITH_AS(
-            unix_listener(loop.io, unix_listener_config{dir.path / "missing" / "b.sock", 0660},
-                          loop.limits, loop.snapshots),
+            unix_listener(loop.io, io_threads::several,
+                          unix_listener_config{dir.path / "missing" / "b.sock", 0660}, loop.limits,
+                          loop.snapshots),
             doctest::Contains("does not exist"), std::runtime_error);
         CHECK(!fs::exists(dir.path / "missing"));
     }
@@ -621,8 +627,10 @@ TEST_SUITE("listeners") {
         const limits_config limits = fast_limits();
         const auto port = free_port();
         const fs::path path = dir.path / "backend.sock";
-        http_listener http_side(io, http_listener_config{"127.0.0.1", port}, limits, snapshots);
-        unix_listener unix_side(io, unix_listener_config{path, 0660}, limits, snapshots);
+        http_listener http_side(io, io_threads::one, http_listener_config{"127.0.0.1", port},
+                                limits, snapshots);
+        unix_listener unix_side(io, io_threads::one, unix_listener_config{path, 0660}, limits,
+                                snapshots);
         http_side.start();
         unix_side.start();
         std::atomic<bool> returned{false};

@@ -130,11 +130,12 @@ struct admin_listener::impl {
     std::shared_ptr<acceptor_loop<tcp>> loop;
 };
 
-admin_listener::admin_listener(asio::io_context& io, const admin_listener_config& where,
-                               const snapshot_holder& snapshots, reloader& zones)
+admin_listener::admin_listener(asio::io_context& io, io_threads threads,
+                               const admin_listener_config& where, const snapshot_holder& snapshots,
+                               reloader& zones)
     : impl_(std::make_shared<impl>()) {
     impl_->loop = std::make_shared<acceptor_loop<tcp>>(
-        io, "admin", admin_max_connections,
+        io, threads, "admin", admin_max_connections,
         [&snapshots, &zones](tcp::socket socket, std::shared_ptr<connection_set> connections) {
             std::make_shared<admin_session>(std::move(socket), std::move(connections), snapshots,
                                             zones)

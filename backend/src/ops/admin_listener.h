@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/server_config.h"
+#include "server/connections.h"
 #include "server/reloader.h"
 #include "server/snapshot_holder.h"
 
@@ -29,8 +30,9 @@ std::string reload_reply_json(const reload_outcome& outcome, const snapshot* ser
 /// Loopback HTTP endpoint for operators and monitoring; one request per connection.
 class admin_listener {
   public:
-    admin_listener(boost::asio::io_context& io, const admin_listener_config& where,
-                   const snapshot_holder& snapshots, reloader& zones);
+    admin_listener(boost::asio::io_context& io, io_threads threads,
+                   const admin_listener_config& where, const snapshot_holder& snapshots,
+                   reloader& zones);
     ~admin_listener();
     void start();
     void stop();

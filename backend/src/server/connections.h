@@ -22,8 +22,12 @@
 
 namespace spfd {
 
+/// How many threads run the io_context. With one, every handler already runs in sequence, so
+/// a session needs no strand; a strand would only add its locking to every completion.
+enum class io_threads { one, several };
+
 /// A connection that a listener can close from any thread; implementations post the work to
-/// their own strand.
+/// their own executor.
 class closable {
   public:
     virtual ~closable() = default;
@@ -69,8 +73,9 @@ auto guarded(std::shared_ptr<Session> self, void (Session::*step)(Args...)) {
     };
 }
 
-/// Accepts connections on its own strand and gives each accepted socket, on a strand of its
-/// own, to `start_session`. Refuses (accept, then close) beyond the connection limit.
+/// Accepts connections on its own strand and gives each accepted socket to `start_session`:
+/// on a strand of its own when several threads run the io_context, else on the io_context's
+/// executor. Refuses (accept, then close) beyond the connection limit.
 template <class Protocol>
 class acceptor_loop : public std::enable_shared_from_this<acceptor_loop<Protocol>> {
   public:
@@ -78,10 +83,10 @@ class acceptor_loop : public std::enable_shared_from_this<acceptor_loop<Protocol
     using socket_type = typename Protocol::socket;
     using session_factory = std::function<void(socket_type, std::shared_ptr<connection_set>)>;
 
-    acceptor_loop(boost::asio::io_context& io, std::string transport, std::size_t max_connections,
-                  session_factory start_session)
-        : io_(io), acceptor_(boost::asio::make_strand(io)), retry_(acceptor_.get_executor()),
-          transport_(std::move(transport)),
+    acceptor_loop(boost::asio::io_context& io, io_threads threads, std::string transport,
+                  std::size_t max_connections, session_factory start_session)
+        : io_(io), threads_(threads), acceptor_(boost::asio::make_strand(io)),
+          retry_(acceptor_.get_executor()), transport_(std::move(transport)),
           connections_(std::make_shared<connection_set>(max_connections)),
           start_session_(std::move(start_session)) {}
 
@@ -111,10 +116,16 @@ class acceptor_loop : public std::enable_shared_from_this<acceptor_loop<Protocol
         if (stopped_ || !acceptor_.is_open())
             return;
         acceptor_.async_accept(
-            boost::asio::make_strand(io_),
+            session_executor(),
             [self = this->shared_from_this()](boost::system::error_code ec, socket_type socket) {
                 self->on_accept(ec, std::move(socket));
             });
+    }
+
+    boost::asio::any_io_executor session_executor() {
+        if (threads_ == io_threads::one)
+            return io_.get_executor();
+        return boost::asio::make_strand(io_);
     }
 
     void on_accept(boost::system::error_code ec, socket_type socket) {
@@ -150,6 +161,7 @@ class acceptor_loop : public std::enable_shared_from_this<acceptor_loop<Protocol
     }
 
     boost::asio::io_context& io_;
+    const io_threads threads_;
     acceptor_type acceptor_;
     boost::asio::steady_timer retry_;
     std::string transport_;

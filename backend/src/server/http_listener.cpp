@@ -275,8 +275,9 @@ struct http_listener::impl {
     std::string where;
 };
 
-http_listener::http_listener(asio::io_context& io, const http_listener_config& where,
-                             const limits_config& limits, const snapshot_holder& snapshots)
+http_listener::http_listener(asio::io_context& io, io_threads threads,
+                             const http_listener_config& where, const limits_config& limits,
+                             const snapshot_holder& snapshots)
     : impl_(std::make_shared<impl>()) {
     beast::error_code ec;
     const auto address = asio::ip::make_address(where.address, ec);
@@ -286,7 +287,7 @@ http_listener::http_listener(asio::io_context& io, const http_listener_config& w
     const tcp::endpoint endpoint(address, where.port);
     impl_->where = endpoint_text(endpoint);
     impl_->loop = std::make_shared<acceptor_loop<tcp>>(
-        io, "http", limits.max_connections,
+        io, threads, "http", limits.max_connections,
         [limits, &snapshots](tcp::socket socket, std::shared_ptr<connection_set> connections) {
             std::make_shared<http_session>(std::move(socket), std::move(connections), limits,
                                            snapshots)

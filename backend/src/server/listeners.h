@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/server_config.h"
+#include "server/connections.h"
 #include "server/snapshot_holder.h"
 
 #include <boost/asio/io_context.hpp>
@@ -13,8 +14,9 @@ namespace spfd {
 /// Binding fails loudly: the constructor throws std::runtime_error with a one-line reason.
 class http_listener {
   public:
-    http_listener(boost::asio::io_context& io, const http_listener_config& where,
-                  const limits_config& limits, const snapshot_holder& snapshots);
+    http_listener(boost::asio::io_context& io, io_threads threads,
+                  const http_listener_config& where, const limits_config& limits,
+                  const snapshot_holder& snapshots);
     ~http_listener();
     void start();
     void stop(); ///< stop accepting and close every connection
@@ -29,8 +31,9 @@ class http_listener {
 /// removes the file on stop.
 class unix_listener {
   public:
-    unix_listener(boost::asio::io_context& io, const unix_listener_config& where,
-                  const limits_config& limits, const snapshot_holder& snapshots);
+    unix_listener(boost::asio::io_context& io, io_threads threads,
+                  const unix_listener_config& where, const limits_config& limits,
+                  const snapshot_holder& snapshots);
     ~unix_listener();
     void start();
     void stop();

@@ -70,21 +70,24 @@ int serve(const server_config& config, const snapshot_holder& snapshots, reloade
           std::function<void()> on_hangup) {
     raise_fd_limit(config);
     boost::asio::io_context io(static_cast<int>(config.threads));
+    const io_threads threads = config.threads == 1 ? io_threads::one : io_threads::several;
     std::unique_ptr<unix_listener> unix_side;
     std::unique_ptr<http_listener> http_side;
     std::unique_ptr<admin_listener> admin_side;
     try {
         if (config.unix_socket) {
-            unix_side =
-                std::make_unique<unix_listener>(io, *config.unix_socket, config.limits, snapshots);
+            unix_side = std::make_unique<unix_listener>(io, threads, *config.unix_socket,
+                                                        config.limits, snapshots);
             unix_side->start();
         }
         if (config.http) {
-            http_side = std::make_unique<http_listener>(io, *config.http, config.limits, snapshots);
+            http_side = std::make_unique<http_listener>(io, threads, *config.http, config.limits,
+                                                        snapshots);
             http_side->start();
         }
         if (config.admin) {
-            admin_side = std::make_unique<admin_listener>(io, *config.admin, snapshots, zones);
+            admin_side =
+                std::make_unique<admin_listener>(io, threads, *config.admin, snapshots, zones);
             admin_side->start();
         }
     } catch (const std::exception& e) {

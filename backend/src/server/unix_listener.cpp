@@ -286,8 +286,9 @@ struct unix_listener::impl {
     std::atomic<bool> unlinked{false};
 };
 
-unix_listener::unix_listener(asio::io_context& io, const unix_listener_config& where,
-                             const limits_config& limits, const snapshot_holder& snapshots)
+unix_listener::unix_listener(asio::io_context& io, io_threads threads,
+                             const unix_listener_config& where, const limits_config& limits,
+                             const snapshot_holder& snapshots)
     : impl_(std::make_shared<impl>()) {
     impl_->path = where.path;
     const std::string text = where.path.string();
@@ -300,7 +301,7 @@ unix_listener::unix_listener(asio::io_context& io, const unix_listener_config& w
     clear_stale_socket(where.path);
 
     impl_->loop = std::make_shared<acceptor_loop<unix_stream>>(
-        io, "unix", limits.max_connections,
+        io, threads, "unix", limits.max_connections,
         [limits, &snapshots](unix_stream::socket socket,
                              std::shared_ptr<connection_set> connections) {
             std::make_shared<unix_session>(std::move(socket), std::move(connections), limits,
