@@ -304,3 +304,31 @@ TEST_CASE("macro zones are native: AXFR cannot carry their per-IP answers") {
     all.kind = method::get_all_domains;
     CHECK(reply(s, all).at("result").as_array()[0].at("kind").as_string() == "native");
 }
+
+TEST_CASE("canonical_name lower-cases ASCII only, eight bytes at a time or one") {
+    // Every byte value at every position of names of every length up to 40, against the
+    // one-byte rule: the word-wise path and the tail must agree with it.
+    const auto expected = [](std::string_view name) {
+        std::string out(name);
+        for (char& c : out)
+            if (c >= 'A' && c <= 'Z')
+                c = static_cast<char>(c - 'A' + 'a');
+        if (out.empty() || out.back() != '.')
+            out.push_back('.');
+        return out;
+    };
+    std::string buffer;
+    for (std::size_t length = 1; length <= 40; ++length)
+        for (int value = 0; value < 256; ++value) {
+            std::string name(length, 'Q');
+            name[(static_cast<std::size_t>(value) * 7) % length] = static_cast<char>(value);
+            name[length / 2] = static_cast<char>(255 - value);
+            REQUIRE(canonical_name(name, buffer));
+            CHECK(buffer == expected(name));
+        }
+    REQUIRE(canonical_name("", buffer));
+    CHECK(buffer == ".");
+    CHECK(canonical_name("SpF.CoNNectoor.COM", buffer));
+    CHECK(buffer == "spf.connectoor.com.");
+    CHECK_FALSE(canonical_name(std::string(2000, 'a'), buffer));
+}
