@@ -19,11 +19,12 @@ namespace spfd {
 /// call. A timeout shorter than `lead` (the linger after a 400) re-arms the timer at once,
 /// which is one system call on a rare path. An idle session wakes once per `lead`.
 ///
-/// Not thread-safe: use it on the session's strand only (the timer runs on `executor`).
+/// Not thread-safe: use it on the session's executor only (its strand when several threads
+/// run the io_context), on which the timer runs too.
 class session_watchdog {
   public:
     enum class phase { idle, request, linger };
-    /// Called on the strand when the deadline has passed, with the phase it was set for.
+    /// Called on the executor when the deadline has passed, with the phase it was set for.
     /// The watchdog is stopped by then.
     using expired_action = std::function<void(phase)>;
 
