@@ -5,6 +5,8 @@
 // 12,300 instructions). What the values mean is request.cpp's business.
 #pragma once
 
+#include "protocol/request.h"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -25,7 +27,7 @@ struct json_scalar {
     std::uint64_t uint64 = 0;
     double real = 0;
 
-    static constexpr std::size_t max_text = 1024;
+    static constexpr std::size_t max_text = max_name_text;
 
     void clear() {
         kind = type::absent;

@@ -137,9 +137,6 @@ std::variant<request, request_error> from_fields(method kind, envelope_fields& p
     return req;
 }
 
-static_assert(max_name_text == json_scalar::max_text,
-              "the reader keeps exactly enough of a string to tell that it is too long");
-
 } // namespace
 
 bool parse_serial_text(std::string_view text, std::uint32_t& out) {
