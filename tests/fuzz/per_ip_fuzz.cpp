@@ -7,6 +7,7 @@
 // non-terminals; malformed names are not ours.
 //
 // Input: the labels in front of `._ip.spf-macro.connectoor.com.`, in any letter case.
+#include "../support/per_ip_plain_reading.h"
 #include "fuzz_support.h"
 #include "net/ip_network.h"
 #include "zone/per_ip.h"
@@ -19,42 +20,6 @@ using namespace spfd;
 namespace {
 
 constexpr std::string_view suffix = "._ip.spf-macro.connectoor.com.";
-
-bool is_octet(std::string_view label) {
-    if (label.empty() || label.size() > 3 || (label.size() > 1 && label[0] == '0') ||
-        label.find_first_not_of("0123456789") != std::string_view::npos)
-        return false;
-    return std::stoi(std::string(label)) <= 255;
-}
-
-bool is_nibble(std::string_view label) {
-    return label.size() == 1 && std::string_view("0123456789abcdef").find(label[0]) != label.npos;
-}
-
-// The reading parse_per_ip_labels() must agree with, written the obvious way.
-per_ip_name::kind_type expected_kind(std::string_view labels) {
-    std::vector<std::string_view> parts;
-    for (std::size_t start = 0;;) {
-        const auto dot = labels.find('.', start);
-        parts.push_back(labels.substr(start, dot == labels.npos ? labels.npos : dot - start));
-        if (dot == labels.npos)
-            break;
-        start = dot + 1;
-    }
-    bool octets = !labels.empty();
-    bool nibbles = !labels.empty();
-    for (std::string_view p : parts) {
-        octets = octets && is_octet(p);
-        nibbles = nibbles && is_nibble(p);
-    }
-    if (octets && parts.size() == 4)
-        return per_ip_name::address_v4;
-    if (nibbles && parts.size() == 32)
-        return per_ip_name::address_v6;
-    if ((octets && parts.size() < 4) || (nibbles && parts.size() < 32))
-        return per_ip_name::ancestor;
-    return per_ip_name::malformed;
-}
 
 bool listed(const std::vector<ip_network>& networks, ip_family family, uint128 address) {
     for (const ip_network& n : networks)
@@ -84,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             c = static_cast<char>(c - 'A' + 'a');
 
     const per_ip_name parsed = parse_per_ip_labels(labels);
-    fuzz::require(parsed.kind == expected_kind(labels),
+    fuzz::require(parsed.kind == plain::per_ip_kind(labels),
                   "parse_per_ip_labels disagrees with the plain reading", labels);
     if (parsed.kind == per_ip_name::address_v4)
         fuzz::require(fuzz::per_ip_labels(ip_family::v4, parsed.v4) == labels,
