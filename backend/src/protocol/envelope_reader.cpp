@@ -12,9 +12,6 @@ namespace json = boost::json;
 using json::error_code;
 using json::string_view;
 
-constexpr std::array<std::string_view, parameter_count> parameter_keys{
-    "qname", "qtype", "zone-id", "name", "kind", "zonename", "domain_id", "id", "serial"};
-
 /// Longer keys cannot be one of ours, so a key's text is kept up to this length only.
 constexpr std::size_t max_key_kept = 16;
 
@@ -178,17 +175,6 @@ class fields_handler {
 };
 
 } // namespace
-
-std::optional<parameter> parameter_from_key(std::string_view key) {
-    for (std::size_t i = 0; i < parameter_keys.size(); ++i)
-        if (parameter_keys[i] == key)
-            return static_cast<parameter>(i);
-    return std::nullopt;
-}
-
-std::string_view parameter_key(parameter p) {
-    return parameter_keys[static_cast<std::size_t>(p)];
-}
 
 std::optional<std::string> read_request_json(std::string_view text, bool whole_envelope,
                                              envelope_fields& out) {
