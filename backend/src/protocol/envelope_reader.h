@@ -44,8 +44,8 @@ inline constexpr std::array<std::string_view, parameter_count> parameter_keys{
 
 /// `parameter` as pdns spells the key, e.g. "zone-id"; nullopt for keys we ignore. Inline:
 /// called for every key of every request, and out of line its std::optional went through
-/// the stack, a byte stored and eight loaded, which stalls store forwarding; perf put an
-/// eighth of a whole unix-connector call on that one reload.
+/// the stack, a byte stored and eight loaded, which stalls store forwarding: perf put 12 %
+/// of a unix-connector request's samples on that one reload (inline: about 5 % faster).
 inline std::optional<parameter> parameter_from_key(std::string_view key) {
     for (std::size_t i = 0; i < parameter_keys.size(); ++i)
         if (parameter_keys[i] == key)

@@ -120,9 +120,9 @@ int hex_value(char c) {
 
 } // namespace
 
-// One pass over the characters, no search for the dots: a million-network zone's per-IP
-// answers spent a quarter of their time here when each label was found with find() and
-// checked on its own (perf, tests/bench/inprocess_bench).
+// One pass over the characters, no search for the dots: with a find() per label, this and
+// its memchr() calls were 15 % of a per-IP answer's samples (perf, a million networks),
+// and a name took 33 ns against 20 ns now.
 per_ip_name parse_per_ip_labels(std::string_view labels) {
     per_ip_name out;
     unsigned count = 0;
