@@ -95,36 +95,41 @@ TEST_CASE("range_index: agrees with a plain scan across many blocks") {
     CHECK_FALSE(top.contains(0xffffffefu));
 }
 
-TEST_CASE("range_index: agrees with a binary search at every size around a leaf and node") {
-    // Sizes around the leaf (8) and node (16) widths and their products, up to four tree
-    // levels; each probed at every range's edges and their neighbours, at random addresses,
-    // and at the ends of the address space.
+TEST_CASE_TEMPLATE("range_index: agrees with a binary search at every size around a leaf and node",
+                   Address, std::uint32_t, uint128) {
+    // Sizes around the leaf (16 IPv4, 8 IPv6) and node (16) widths and their products, up to
+    // four tree levels; each probed at every range's edges and their neighbours, at random
+    // addresses, and at the ends of the address space.
+    constexpr Address largest = static_cast<Address>(~Address{0});
     std::mt19937 random(11);
-    for (std::size_t size : {1, 2, 7, 8, 9, 15, 16, 17, 127, 128, 129, 2047, 2048, 2049, 40000}) {
+    for (std::size_t size :
+         {1,   2,   7,   8,   9,    15,   16,   17,   31,   32,   33,    127,   128,
+          129, 255, 256, 257, 2047, 2048, 2049, 4095, 4096, 4097, 40000, 65536, 65537}) {
         CAPTURE(size);
-        std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
-        std::uint32_t at = 1 + random() % 64;
+        std::vector<std::pair<Address, Address>> ranges;
+        Address at = 1 + random() % 64;
         for (std::size_t i = 0; i < size; ++i) {
-            const std::uint32_t length = random() % 4, gap = 2 + random() % 1000;
+            const Address length = random() % 4, gap = 2 + random() % 1000;
             ranges.emplace_back(at, at + length);
             at += length + gap;
         }
         if (size % 2 == 0) // the last range ends at the largest address, as the padding does
-            ranges.back().second = 0xffffffffu;
-        const range_index<std::uint32_t> index(ranges);
+            ranges.back().second = largest;
+        const range_index<Address> index(ranges);
         REQUIRE(index.size() == size);
-        auto reference = [&](std::uint32_t a) {
-            auto it = std::upper_bound(ranges.begin(), ranges.end(), std::pair{a, 0xffffffffu});
+        auto reference = [&](Address a) {
+            auto it = std::upper_bound(ranges.begin(), ranges.end(), std::pair{a, largest});
             return it != ranges.begin() && a <= std::prev(it)->second;
         };
-        std::vector<std::uint32_t> probes{0, 1, 0xfffffffeu, 0xffffffffu};
+        std::vector<Address> probes{0, 1, largest - 1, largest};
         for (const auto& [first, last] : ranges)
-            for (std::uint32_t a : {first - 1, first, last, last + 1})
+            for (Address a : {first - 1, first, last, last + 1})
                 probes.push_back(a);
         for (int i = 0; i < 1000; ++i)
-            probes.push_back(static_cast<std::uint32_t>(random() % (std::uint64_t{at} + 10)));
-        for (std::uint32_t a : probes) {
-            CAPTURE(a);
+            probes.push_back(
+                static_cast<Address>(random() % (static_cast<std::uint64_t>(at) + 10)));
+        for (Address a : probes) {
+            CAPTURE(static_cast<std::uint64_t>(a));
             REQUIRE(index.contains(a) == reference(a));
         }
     }

@@ -8,12 +8,15 @@ namespace spfd {
 namespace {
 
 // How many of the `n` values at `values` are <= `address`: `n` is a constant, so this is a
-// few vector compares, where a search would branch on coin flips for random addresses.
+// few vector compares, where a search would branch on coin flips for random addresses. The
+// count is 32 bits wide, as IPv4 keys are: a std::size_t count made the compiler widen each
+// compare's lanes to 64 bits before adding them, 11 ns of a 49 ns contains() (/tmp
+// microbenchmark, 900,000 ranges).
 template <std::size_t n, class Address>
 std::size_t count_not_above(const Address* values, Address address) {
-    std::size_t count = 0;
+    std::uint32_t count = 0;
     for (std::size_t k = 0; k < n; ++k)
-        count += values[k] <= address ? 1 : 0;
+        count += values[k] <= address ? 1u : 0u;
     return count;
 }
 
