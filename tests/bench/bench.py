@@ -199,6 +199,9 @@ class Setup:
     def pids(self):
         return self.pdns.process.pid, (self.backend_pid if self.backend else None)
 
+    def processes(self):
+        return [self.pdns.process] + ([self.backend.process] if self.backend else [])
+
     def stop(self):
         self.pdns.stop()
         if self.backend:
@@ -209,6 +212,16 @@ class Setup:
 # measuring
 
 
+def udp_drops():
+    """Datagrams the kernel dropped (IPv4 UDP, this network namespace): a full socket buffer
+    or a bad checksum. A query dnsperf counts lost that the kernel dropped never reached
+    pdns; one it did not drop was received and not answered within dnsperf's 2 s."""
+    with open("/proc/net/snmp", encoding="ascii") as f:
+        rows = [line.split() for line in f if line.startswith("Udp:")]
+    counters = dict(zip(rows[0][1:], (int(v) for v in rows[1][1:])))
+    return counters["InErrors"] + counters["SndbufErrors"]
+
+
 def dnsperf(port, queries, seconds, max_qps=None, verbose=False):
     argv = ["dnsperf", "-s", "127.0.0.1", "-p", str(port), "-d", queries, "-l", str(seconds),
             "-c", "4", "-T", "1", "-q", "100", "-t", "2"]
@@ -216,12 +229,14 @@ def dnsperf(port, queries, seconds, max_qps=None, verbose=False):
         argv += ["-Q", str(max_qps)]
     if verbose:
         argv.append("-v")
+    drops = udp_drops()
     r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                        timeout=seconds + 30)
     out = r.stdout
     result = {"qps": float(re.search(r"Queries per second:\s+([\d.]+)", out).group(1)),
               "lost": int(re.search(r"Queries lost:\s+(\d+)", out).group(1)),
-              "completed": int(re.search(r"Queries completed:\s+(\d+)", out).group(1))}
+              "completed": int(re.search(r"Queries completed:\s+(\d+)", out).group(1)),
+              "udp_drops": udp_drops() - drops}
     m = re.search(r"SERVFAIL (\d+)", out)
     result["servfail"] = int(m.group(1)) if m else 0
     if verbose:
@@ -235,6 +250,7 @@ def dnsperf(port, queries, seconds, max_qps=None, verbose=False):
 
 def measure(setup, queries, seconds):
     pdns_pid, backend_pid = setup.pids()
+    logs_before = [len(p.log()) for p in setup.processes()]
     cpu0 = (cpu_seconds(pdns_pid), cpu_seconds(backend_pid) if backend_pid else 0.0)
     started = time.monotonic()
     sat = dnsperf(setup.pdns.port, queries, seconds)
@@ -244,9 +260,12 @@ def measure(setup, queries, seconds):
     sat_lat = dnsperf(setup.pdns.port, queries, lat_seconds, verbose=True)
     light = dnsperf(setup.pdns.port, queries, lat_seconds, max_qps=1000, verbose=True)
     queries_done = max(1, sat["completed"])
+    parts = (sat, sat_lat, light)
+    lost, servfail = sum(p["lost"] for p in parts), sum(p["servfail"] for p in parts)
     return {
-        "qps": sat["qps"], "lost": sat["lost"] + sat_lat["lost"] + light["lost"],
-        "servfail": sat["servfail"] + sat_lat["servfail"] + light["servfail"],
+        "qps": sat["qps"], "lost": lost, "servfail": servfail,
+        "udp_drops": sum(p["udp_drops"] for p in parts),
+        "log_lines": failure_log_lines(setup, logs_before) if lost or servfail else [],
         "pdns_cores": (cpu1[0] - cpu0[0]) / wall,
         "backend_cores": (cpu1[1] - cpu0[1]) / wall,
         "pdns_us_per_query": (cpu1[0] - cpu0[0]) * 1e6 / queries_done,
@@ -254,6 +273,18 @@ def measure(setup, queries, seconds):
         "sat_p50_ms": sat_lat.get("p50_ms"), "sat_p99_ms": sat_lat.get("p99_ms"),
         "light_p50_ms": light.get("p50_ms"), "light_p99_ms": light.get("p99_ms"),
     }
+
+
+def failure_log_lines(setup, logs_before, limit=8):
+    """What pdns and the backend logged during a run that failed queries, beyond the
+    routine: the lines that say why, for the table's failure notes."""
+    routine = re.compile(r"event=(ready|zone_loaded|reload_start|reload_ok|pdns_cache_purged)")
+    lines = []
+    for process, before in zip(setup.processes(), logs_before):
+        for line in process.log()[before:].splitlines():
+            if line.strip() and not routine.search(line):
+                lines.append(f"{process.name}: {line.strip()}")
+    return lines[:limit]
 
 
 def median_spread(values):
@@ -368,6 +399,7 @@ def reload_under_load(work, seconds, reloads, rate=None, form="tables"):
     pdns = harness.Pdns(work, backend.connection_string("unix"), name=name + "-pdns",
                         extra={**CACHES_OFF, "distributor-threads": THREADS["unix"]}).start()
     queries = query_file(work.sub("queries-reload.txt"), "macro", seed=2)
+    drops = udp_drops()
     perf = subprocess.Popen(
         ["dnsperf", "-s", "127.0.0.1", "-p", str(pdns.port), "-d", queries, "-l",
          str(seconds), "-c", "4", "-T", "1", "-q", "100", "-t", "2"]
@@ -382,6 +414,7 @@ def reload_under_load(work, seconds, reloads, rate=None, form="tables"):
         backend.process.send_signal(signal.SIGHUP)
         time.sleep(gap)
     out, _ = perf.communicate(timeout=seconds + 30)
+    drops = udp_drops() - drops
     durations = [int(m) / 1000 for m in re.findall(r"event=reload_ok .*?duration_us=(\d+)",
                                                      backend.process.log())][1:]  # not the start
     pdns.stop()
@@ -391,7 +424,7 @@ def reload_under_load(work, seconds, reloads, rate=None, form="tables"):
             "reload_ms": median_spread(durations),
             "qps": float(re.search(r"Queries per second:\s+([\d.]+)", out).group(1)),
             "lost": int(re.search(r"Queries lost:\s+(\d+)", out).group(1)),
-            "servfail": int(m.group(1)) if m else 0}
+            "servfail": int(m.group(1)) if m else 0, "udp_drops": drops}
 
 
 # ----------------------------------------------------------------------------------------
@@ -403,6 +436,20 @@ def fmt(ms, digits=0, suffix=""):
     if value is None:
         return "-"
     return f"{value:.{digits}f}{suffix} ({low:.{digits}f}-{high:.{digits}f})"
+
+
+def failure_notes(setups, runs):
+    """Under the table, each failed run: lost and SERVFAIL, the datagrams the kernel dropped
+    meanwhile, and what the processes logged."""
+    notes = []
+    for s in setups:
+        for number, r in enumerate(runs[s.label], 1):
+            if not (r["lost"] or r["servfail"]):
+                continue
+            notes.append(f"  {s.label} round {number}: {r['lost']} lost, {r['servfail']} "
+                         f"SERVFAIL; the kernel dropped {r['udp_drops']} UDP datagrams meanwhile")
+            notes += [f"    {line}" for line in r["log_lines"]]
+    return ["", "failed queries:"] + notes if notes else []
 
 
 def report(setups, runs, sweep, calls, inproc, reload, rounds, seconds):
@@ -432,6 +479,7 @@ def report(setups, runs, sweep, calls, inproc, reload, rounds, seconds):
             f"{med('sat_p50_ms'):>7.2f}/{med('sat_p99_ms'):<7.2f} "
             f"{med('pdns_cores'):>10.2f} {med('backend_cores'):>13.2f} "
             f"{med('backend_us_per_query'):>7.1f} {fails:>5}")
+    lines += failure_notes(setups, runs)
     lines += ["", "pdns distributor-threads (spf-unix, flat, caches off): " +
               ", ".join(f"{c}: {fmt(v)}" for c, v in sweep.items())]
     lines += ["", "backend only, one connection, backend on core 0, client on core 1 (calls/s):"]
@@ -463,7 +511,9 @@ def report(setups, runs, sweep, calls, inproc, reload, rounds, seconds):
         load = f"at {r['rate']} q/s" if r["rate"] else "saturated"
         form = "[[senders]]" if r["form"] == "tables" else "senders_file"
         lines.append(f"  {form:<12} {load:<12} {r['reloads']} reloads, {fmt(r['reload_ms'], 1, ' ms')} each, "
-                     f"{r['qps']:.0f} q/s, {r['lost']} lost, {r['servfail']} SERVFAIL")
+                     f"{r['qps']:.0f} q/s, {r['lost']} lost, {r['servfail']} SERVFAIL"
+                     + (f" ({r['udp_drops']} UDP datagrams dropped by the kernel)"
+                        if r["lost"] else ""))
     return "\n".join(lines)
 
 
