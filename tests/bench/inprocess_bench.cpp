@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // In-process costs, no sockets: request -> reply for the answers pdns asks most, with heap
 // allocations counted; and the large-zone figures: load and validation of a macro-mode zone
-// with 1,000,000 networks, its resident memory, and a per-IP answer against the apex one.
+// with 1,000,000 networks, its resident memory, and per-IP answers against the apex one, for
+// a set of addresses that stays in the caches and one that does not.
 //
 //   inprocess_bench [--networks N] [--reload-networks M] [--calls C] [--rounds R]
 //
@@ -164,6 +165,74 @@ void print_spread(const char* name, const std::vector<double>& values) {
 
 std::size_t sink = 0; // keeps the optimiser from dropping the calls
 
+// The per-IP names of `count` addresses from 16.0.0.0 on, at random among 2 * `networks`
+// (even offsets listed, odd ones not), as requests and as unix-connector JSON lines; and as
+// many apex lines. Each request its own line, as pdns sends them: the per-IP lines differ in
+// the name, the apex lines in the resolver's address (remote). Both sides then read as many
+// distinct lines, so that the ratio compares answers, not how warm the input is.
+struct hot_set {
+    std::vector<request> per_ip;
+    std::vector<std::string> ip_lines;
+    std::vector<std::string> apex_lines;
+};
+
+std::string lookup_line(const std::string& qname, std::uint32_t remote) {
+    const std::string ip = "10." + std::to_string((remote >> 16) & 255) + "." +
+                           std::to_string((remote >> 8) & 255) + "." + std::to_string(remote & 255);
+    return R"({"method": "lookup", "parameters": {"local": "127.0.0.1", "qname": ")" + qname +
+           R"(", "qtype": "ANY", "real-remote": ")" + ip + R"(/32", "remote": ")" + ip +
+           R"(", "zone-id": 1}})";
+}
+
+hot_set make_hot_set(std::size_t count, std::size_t networks, unsigned seed) {
+    hot_set set;
+    std::mt19937 random(seed);
+    for (std::uint32_t i = 0; i < count; ++i) {
+        const std::uint32_t a = 0x10000000u + static_cast<std::uint32_t>(random() % (2 * networks));
+        const std::string name = std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) +
+                                 "." + std::to_string((a >> 8) & 255) + "." +
+                                 std::to_string(a & 255) + "._ip.spf.connectoor.com.";
+        set.per_ip.push_back(lookup(name, "ANY"));
+        set.ip_lines.push_back(lookup_line(name, i));
+        set.apex_lines.push_back(lookup_line("spf.connectoor.com.", i));
+    }
+    return set;
+}
+
+// JSON line to reply, as the unix connector does it, over `lines` in turn.
+call_cost envelope_cost(const snapshot& snap, const std::vector<std::string>& lines,
+                        std::size_t calls) {
+    std::string scratch;
+    return measure(calls, [&](std::size_t i) {
+        auto parsed = parse_envelope(lines[i % lines.size()]);
+        sink += answer(snap, std::get<request>(parsed), scratch).size();
+    });
+}
+
+// Each round's costs of one set of names, and the apex ones measured beside them.
+struct set_costs {
+    std::vector<call_cost> apex, per_ip, apex_line, per_ip_line;
+};
+
+std::vector<double> ratios(const std::vector<call_cost>& over,
+                           const std::vector<call_cost>& under) {
+    std::vector<double> out;
+    for (std::size_t i = 0; i < over.size(); ++i)
+        out.push_back(over[i].ns_per_call / under[i].ns_per_call);
+    return out;
+}
+
+// `prefix`_apex_any, _per_ip, _per_ip_over_apex, _envelope_...: medians of the rounds.
+void print_set(const std::string& prefix, const set_costs& c) {
+    print_cost((prefix + "_apex_any").c_str(), median_cost(c.apex));
+    print_cost((prefix + "_per_ip").c_str(), median_cost(c.per_ip));
+    print_spread((prefix + "_per_ip_over_apex").c_str(), ratios(c.per_ip, c.apex));
+    print_cost((prefix + "_envelope_apex_any").c_str(), median_cost(c.apex_line));
+    print_cost((prefix + "_envelope_per_ip").c_str(), median_cost(c.per_ip_line));
+    print_spread((prefix + "_envelope_per_ip_over_apex").c_str(),
+                 ratios(c.per_ip_line, c.apex_line));
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -233,68 +302,31 @@ int main(int argc, char** argv) {
                     status_kib("VmHWM") / 1024.0);
         const snapshot& snap = *big.snap;
         std::string scratch;
-        std::vector<request> per_ip;
-        std::mt19937 random(7);
-        for (int i = 0; i < 4096; ++i) {
-            // Even offsets are listed, odd ones not.
-            const std::uint32_t a =
-                0x10000000u + static_cast<std::uint32_t>(random() % (2 * networks));
-            per_ip.push_back(lookup(std::to_string(a >> 24) + "." +
-                                        std::to_string((a >> 16) & 255) + "." +
-                                        std::to_string((a >> 8) & 255) + "." +
-                                        std::to_string(a & 255) + "._ip.spf.connectoor.com.",
-                                    "ANY"));
-        }
         const request apex = lookup("spf.connectoor.com.", "ANY");
-        // The same as whole unix-connector requests, JSON line to reply: what a call costs
-        // the backend, and what pdns waits for. Each request its own line, as pdns sends them: the
-        // per-IP lines differ in the name, the apex lines in the resolver's address (remote). Both
-        // sides then read as many distinct lines, so that the ratio compares answers, not how warm
-        // the input is.
-        auto line_for = [](const std::string& qname, std::uint32_t remote) {
-            const std::string ip = "10." + std::to_string((remote >> 16) & 255) + "." +
-                                   std::to_string((remote >> 8) & 255) + "." +
-                                   std::to_string(remote & 255);
-            return R"({"method": "lookup", "parameters": {"local": "127.0.0.1", "qname": ")" +
-                   qname + R"(", "qtype": "ANY", "real-remote": ")" + ip + R"(/32", "remote": ")" +
-                   ip + R"(", "zone-id": 1}})";
-        };
-        std::vector<std::string> ip_lines;
-        std::vector<std::string> apex_lines;
-        for (std::uint32_t i = 0; i < per_ip.size(); ++i) {
-            ip_lines.push_back(line_for(per_ip[i].qname, i));
-            apex_lines.push_back(line_for("spf.connectoor.com.", i));
-        }
-        auto envelope_cost = [&](const std::vector<std::string>& lines) {
-            return measure(calls / 4, [&](std::size_t i) {
-                auto parsed = parse_envelope(lines[i % lines.size()]);
-                sink += answer(snap, std::get<request>(parsed), scratch).size();
-            });
-        };
+        // Two sets of per-IP names: 4096 addresses, a busy hour's worth, whose leaves and
+        // index stay in the CPU's caches; and 65,536, which do not, so that nearly every
+        // lookup waits for memory (more distinct addresses cost the same: a million gave
+        // 282 ns per answer() against 283 ns). Half of each set is listed.
+        const hot_set hot = make_hot_set(4096, networks, 7);
+        const hot_set cold = make_hot_set(65536, networks, 8);
         // Rounds, apex and per-IP measured back to back in each, the ratio taken per round:
         // one round's ratio moved between 1.7x and 2.4x from one run to the next on this
         // shared host, which a median of rounds steadies.
-        std::vector<call_cost> apex_costs, ip_costs, apex_line_costs, ip_line_costs;
-        std::vector<double> answer_ratios, line_ratios;
+        set_costs hot_costs, cold_costs;
         for (std::size_t round = 0; round < rounds; ++round) {
-            apex_costs.push_back(
-                measure(calls, [&](std::size_t) { sink += answer(snap, apex, scratch).size(); }));
-            ip_costs.push_back(measure(calls, [&](std::size_t i) {
-                sink += answer(snap, per_ip[i % per_ip.size()], scratch).size();
-            }));
-            apex_line_costs.push_back(envelope_cost(apex_lines));
-            ip_line_costs.push_back(envelope_cost(ip_lines));
-            answer_ratios.push_back(ip_costs.back().ns_per_call / apex_costs.back().ns_per_call);
-            line_ratios.push_back(ip_line_costs.back().ns_per_call /
-                                  apex_line_costs.back().ns_per_call);
+            for (auto [set, costs] : {std::pair{&hot, &hot_costs}, std::pair{&cold, &cold_costs}}) {
+                costs->apex.push_back(measure(
+                    calls, [&](std::size_t) { sink += answer(snap, apex, scratch).size(); }));
+                costs->per_ip.push_back(measure(calls, [&](std::size_t i) {
+                    sink += answer(snap, set->per_ip[i % set->per_ip.size()], scratch).size();
+                }));
+                costs->apex_line.push_back(envelope_cost(snap, set->apex_lines, calls / 4));
+                costs->per_ip_line.push_back(envelope_cost(snap, set->ip_lines, calls / 4));
+            }
         }
         std::printf("big_rounds=%zu\n", rounds);
-        print_cost("big_apex_any", median_cost(apex_costs));
-        print_cost("big_per_ip", median_cost(ip_costs));
-        print_spread("big_per_ip_over_apex", answer_ratios);
-        print_cost("big_envelope_apex_any", median_cost(apex_line_costs));
-        print_cost("big_envelope_per_ip", median_cost(ip_line_costs));
-        print_spread("big_envelope_per_ip_over_apex", line_ratios);
+        print_set("big", hot_costs);
+        print_set("big_cold", cold_costs);
     }
 
     // 3. What a reload of a `reload_networks`-network zone costs in-process (median of 5).
@@ -308,9 +340,8 @@ int main(int argc, char** argv) {
             took.push_back(seconds_since(start));
             sink += set.snap != nullptr;
         }
-        std::sort(took.begin(), took.end());
         std::printf("reload_networks=%zu\nreload_load_ms=%.1f\n", reload_networks,
-                    took[took.size() / 2] * 1000);
+                    median(took) * 1000);
     }
     fs::remove_all(root);
     std::printf("sink=%zu\n", sink % 10);
