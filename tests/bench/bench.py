@@ -337,7 +337,7 @@ def dns_benchmark(work, rounds, seconds):
 
 def thread_sweep(work, rounds, seconds):
     """spf-unix, caches off: which distributor-threads count gives the most queries/s."""
-    counts = ["2", "4", "8", "16"]
+    counts = ["2", "4", "8", "16", "32"]  # 32: where the plateau ends
     setups = [Setup(work, "spf", "unix", "flat", "off", threads=c) for c in counts]
     queries = query_file(work.sub("queries-sweep.txt"), "flat")
     results = {c: [] for c in counts}
