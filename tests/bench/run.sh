@@ -4,7 +4,7 @@
 # builds Release-with-debug-info into build/, and runs tests/bench/bench.py, which prints one
 # table (README "Performance"). Everything talks to 127.0.0.1 only. Arguments go to
 # bench.py: --rounds N (3), --seconds S (4), --quick (1 round of 1 s), --json FILE.
-# About 11 minutes with the defaults on a 2-core machine; run it on a quiet machine, and
+# About 10 minutes with the defaults on a 2-core machine; run it on a quiet machine, and
 # compare ratios, not absolute numbers, between machines.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
