@@ -314,11 +314,14 @@ int main(int argc, char** argv) {
         // shared host, which a median of rounds steadies.
         set_costs hot_costs, cold_costs;
         for (std::size_t round = 0; round < rounds; ++round) {
-            for (auto [set, costs] : {std::pair{&hot, &hot_costs}, std::pair{&cold, &cold_costs}}) {
+            for (const auto& [set, costs] :
+                 {std::pair{&hot, &hot_costs}, std::pair{&cold, &cold_costs}}) {
+                // A plain reference for the lambda: clang does not capture structured bindings.
+                const std::vector<request>& names = set->per_ip;
                 costs->apex.push_back(measure(
                     calls, [&](std::size_t) { sink += answer(snap, apex, scratch).size(); }));
                 costs->per_ip.push_back(measure(calls, [&](std::size_t i) {
-                    sink += answer(snap, set->per_ip[i % set->per_ip.size()], scratch).size();
+                    sink += answer(snap, names[i % names.size()], scratch).size();
                 }));
                 costs->apex_line.push_back(envelope_cost(snap, set->apex_lines, calls / 4));
                 costs->per_ip_line.push_back(envelope_cost(snap, set->ip_lines, calls / 4));
