@@ -488,8 +488,11 @@ def report(setups, runs, sweep, calls, inproc, reload, rounds, seconds):
         lines.append(f"  {connection:<5} spf-backend {fmt(spf)}   canned {fmt(canned)}   "
                      f"ratio {spf[0] / canned[0]:.2f}")
     lines += ["", "in-process (answer() only unless named; ns per call, heap allocations per call):"]
-    for key in ("apex_any", "apex_txt", "nxdomain", "envelope_apex_any"):
-        lines.append(f"  {key:<20} {inproc[key + '_ns']:>8.1f} ns  {inproc[key + '_allocs']:.2f} allocs")
+    named = {"envelope_apex_any": "envelope_apex_any (unix: JSON line to reply)",
+             "http_apex_any": "http_apex_any (HTTP: request to response)"}
+    for key in ("apex_any", "apex_txt", "nxdomain", "envelope_apex_any", "http_apex_any"):
+        lines.append(f"  {named.get(key, key):<44} {inproc[key + '_ns']:>8.1f} ns  "
+                     f"{inproc[key + '_allocs']:.2f} allocs")
     lines.append(f"  macro zone of {inproc['big_networks']:.0f} networks "
                  f"({inproc['big_zone_bytes'] / 1e6:.1f} MB senders_file): load and validation "
                  f"{inproc['big_load_seconds']:.2f} s, resident {inproc['big_rss_mib']:.0f} MiB "
