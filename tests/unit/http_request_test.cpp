@@ -66,6 +66,18 @@ TEST_SUITE("request_from_http") {
         CHECK(parsed_ok(get("/dns/getAllDomains")).kind == method::get_all_domains);
     }
 
+    TEST_CASE("a query string or a fragment ends the path, even right after a segment") {
+        auto req = parsed_ok(get("/dns/lookup/a%2eb%2e/TXT?x=%2f#y"));
+        CHECK(req.qname == "a.b.");
+        CHECK(req.qtype == "TXT");
+        req = parsed_ok(get("/dns/lookup/a%2eb%2e/SOA#frag?not-a-query"));
+        CHECK(req.qtype == "SOA");
+        CHECK(parsed_ok(get("/dns/lookup/a%2e/A?")).qtype == "A");
+        // A name with nothing to decode, and one with escapes only.
+        CHECK(parsed_ok(get("/dns/lookup/plain/A")).qname == "plain");
+        CHECK(parsed_ok(get("/dns/lookup/%61%62/A")).qname == "ab");
+    }
+
     TEST_CASE("REST getDomainInfo, getAllDomainMetadata and getDomainMetadata") {
         auto req = parsed_ok(get("/dns/getDomainInfo/spf%2econnectoor%2ecom%2e"));
         CHECK(req.kind == method::get_domain_info);

@@ -20,15 +20,25 @@ int hex_digit(char c) {
     return -1;
 }
 
+/// Where the next '%' (or in a form, '+') is; text.size() if none. Not find_first_of(),
+/// which in libstdc++ calls memchr on the set once per character of `text`: callgrind
+/// counted 47 such calls per REST lookup, a seventh of the backend's instructions.
+std::size_t next_escape(std::string_view text, bool form) {
+    if (!form)
+        return std::min(text.find('%'), text.size());
+    const auto at =
+        std::find_if(text.begin(), text.end(), [](char c) { return c == '%' || c == '+'; });
+    return static_cast<std::size_t>(at - text.begin());
+}
+
 /// Percent-decodes into `out`; in a form body (`form`), '+' stands for a space. False on a
 /// '%' that is not followed by two hex digits.
 bool percent_decode(std::string_view text, bool form, std::string& out) {
     out.clear();
     out.reserve(text.size());
-    const std::string_view special = form ? "%+" : "%";
     while (!text.empty()) {
         // Plain runs are copied whole: most of a name has nothing to decode.
-        const auto at = std::min(text.find_first_of(special), text.size());
+        const auto at = next_escape(text, form);
         out.append(text.data(), at);
         text.remove_prefix(at);
         if (text.empty())
@@ -75,8 +85,10 @@ std::string_view path_of(std::string_view target) {
         const auto slash = target.find('/');
         target = slash == std::string_view::npos ? std::string_view{} : target.substr(slash);
     }
-    const auto end = target.find_first_of("?#");
-    return end == std::string_view::npos ? target : target.substr(0, end);
+    // A loop, not find_first_of("?#"): see next_escape().
+    const auto end =
+        std::find_if(target.begin(), target.end(), [](char c) { return c == '?' || c == '#'; });
+    return target.substr(0, static_cast<std::size_t>(end - target.begin()));
 }
 
 /// The segments of a path, split on '/' before anything is decoded, so that an encoded

@@ -14,7 +14,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 // Not one of Beast's known fields, so it arrives as field::unknown with its name as sent.
-constexpr std::string_view zone_id_field = "X-RemoteBackend-Zone-Id";
+// Spelled as pdns sends it, so that beast::iequals matches it in its fast, case-sensitive
+// loop; any other spelling still matches, in the slow one.
+constexpr std::string_view zone_id_field = "X-Remotebackend-Zone-Id";
 
 std::string_view view(beast::string_view text) {
     return {text.data(), text.size()};
