@@ -29,6 +29,8 @@ packages=(
     dnsperf
     # every file the backend writes, traced (tests/integration/test_exposure.py)
     strace
+    # instructions per backend call (tests/bench/instructions.py): callgrind
+    valgrind
     # the fuzz targets (tests/fuzz/run.sh): clang with its libFuzzer and sanitizer runtimes,
     # and llvm-symbolizer (llvm-14) for readable stack traces in findings
     clang libclang-rt-14-dev llvm-14
