@@ -22,7 +22,7 @@ int hex_digit(char c) {
 
 /// Where the next '%' (or in a form, '+') is; text.size() if none. Not find_first_of(),
 /// which in libstdc++ calls memchr on the set once per character of `text`: callgrind
-/// counted 47 such calls per REST lookup, a seventh of the backend's instructions.
+/// counted 47 such calls per REST lookup, a ninth of the backend's instructions.
 std::size_t next_escape(std::string_view text, bool form) {
     if (!form)
         return std::min(text.find('%'), text.size());
