@@ -142,7 +142,8 @@ def cpu_seconds(pid):
 class Canned:
     """The canned reference backend, as a harness-like object."""
 
-    def __init__(self, work, connection, mode, name):
+    def __init__(self, work, connection, mode, name, wrapper=()):
+        """`wrapper`: a command line to run it under, e.g. valgrind's."""
         self.dir = work.sub(name)
         os.makedirs(self.dir, exist_ok=True)
         self.connection = connection
@@ -150,7 +151,8 @@ class Canned:
         self.http_port = harness.free_port()
         args = (["--unix", self.socket_path] if connection == "unix"
                 else ["--http", str(self.http_port)])
-        self.process = harness.Process(name, [os.path.join(BUILD, "tests/bench/canned_backend"),
+        self.process = harness.Process(name, [*wrapper,
+                                              os.path.join(BUILD, "tests/bench/canned_backend"),
                                               *args, "--mode", mode],
                                        os.path.join(self.dir, "canned.log")).start()
         deadline = time.monotonic() + 5

@@ -100,15 +100,8 @@ def profile_one(work, kind, connection, seconds):
         backend.argv = lambda *extra: valgrind + plain_argv(*extra)
         backend.start()
     else:
-        plain_init = harness.Process.__init__
-
-        def under_valgrind(self, name, argv, log_path, cwd=None):
-            plain_init(self, name, valgrind + list(argv), log_path, cwd)
-        harness.Process.__init__ = under_valgrind
-        try:
-            backend = bench.Canned(work, connection, "flat", f"cg-canned-{connection}")
-        finally:
-            harness.Process.__init__ = plain_init
+        backend = bench.Canned(work, connection, "flat", f"cg-canned-{connection}",
+                               wrapper=valgrind)
     pid = str(backend.process.pid)
     target = (["--unix", backend.socket_path] if connection == "unix"
               else ["--http", str(backend.http_port)])
