@@ -69,7 +69,10 @@ void wait_for_signals(boost::asio::signal_set& signals, boost::asio::io_context&
 int serve(const server_config& config, const snapshot_holder& snapshots, reloader& zones,
           std::function<void()> on_hangup) {
     raise_fd_limit(config);
-    boost::asio::io_context io(static_cast<int>(config.threads));
+    // One thread: Asio may drop the per-socket locks of its reactor. Other threads (reloads)
+    // only post to the io_context, and posting keeps its lock under this hint.
+    boost::asio::io_context io(config.threads == 1 ? BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO
+                                                   : static_cast<int>(config.threads));
     const io_threads threads = config.threads == 1 ? io_threads::one : io_threads::several;
     std::unique_ptr<unix_listener> unix_side;
     std::unique_ptr<http_listener> http_side;
