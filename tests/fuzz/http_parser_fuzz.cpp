@@ -6,7 +6,10 @@
 // complete request goes through request_from_http() and answer() as in the listener; the first
 // error ends the stream, as the listener then answers 400 and closes. Each request the parser
 // accepts is also parsed by Beast's own request_parser, the listener's parser before
-// http_request_parser, which must accept the same bytes and see the same parts.
+// http_request_parser, which must accept the same bytes and see the same parts. And the
+// listener's fast path, take_plain_request(), is tried on what is buffered when a request
+// starts and on all the rest of the stream: whatever it takes, http_request_parser must take
+// too, with the same size and the same parts.
 //
 // Input: the first byte picks the chunk size (0: everything at once); the rest is the byte
 // stream of one connection.
@@ -15,6 +18,7 @@
 #include "protocol/answer.h"
 #include "protocol/http_request.h"
 #include "server/http_request_parser.h"
+#include "server/plain_http_request.h"
 
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
@@ -62,6 +66,24 @@ void require_same_as_beast(std::string_view bytes, const http_request_parts& par
         fuzz::require(req.keep_alive() == parts.keep_alive, "keep-alive differs");
 }
 
+/// `plain` took the request that http_request_parser parsed into `parts` from `used` bytes.
+void require_same_as_parser(const plain_http_request& plain, const http_request_parts& parts,
+                            std::size_t used) {
+    const http_input in = parts.input();
+    fuzz::require(plain.size == used, "fast path took a different length");
+    fuzz::require(plain.input.verb == in.verb, "fast path: method differs");
+    fuzz::require(plain.input.target == in.target, "fast path: target differs");
+    fuzz::require(plain.input.content_type == in.content_type, "fast path: Content-Type differs");
+    fuzz::require(plain.input.zone_id_header == in.zone_id_header, "fast path: zone id differs");
+    fuzz::require(plain.input.body == in.body, "fast path: body differs");
+    fuzz::require(plain.version == parts.version, "fast path: version differs");
+    fuzz::require(plain.keep_alive == parts.keep_alive, "fast path: keep-alive differs");
+}
+
+std::string_view buffered(const beast::flat_buffer& buffer) {
+    return {static_cast<const char*>(buffer.data().data()), buffer.size()};
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -79,6 +101,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (int requests = 0;; ++requests) {
         parser.emplace(parts, limits.max_header_bytes, limits.max_body_bytes);
         const std::size_t start = all.size() - stream.size() - buffer.size();
+        // Copies: the views point into `buffer` and `all`, and the buffer moves on.
+        const std::string now_bytes(buffered(buffer));
+        const auto plain_now =
+            take_plain_request(now_bytes, limits.max_header_bytes, limits.max_body_bytes);
+        const auto plain_all =
+            take_plain_request(all.substr(start), limits.max_header_bytes, limits.max_body_bytes);
+        fuzz::require(!plain_now || plain_all, "fast path took a prefix but not the whole");
         beast::error_code ec;
         for (;;) {
             ec = parser->put_buffered(buffer);
@@ -100,13 +129,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 boost::asio::buffer_copy(buffer.prepare(n), boost::asio::buffer(stream.data(), n)));
             stream.remove_prefix(n);
         }
-        if (ec || !parser->is_done())
+        if (ec || !parser->is_done()) {
+            fuzz::require(!plain_all, "fast path took what http_request_parser refuses",
+                          ec.message());
             return 0; // the listener answers 400 (or just closes) and stops reading
+        }
 
         fuzz::require(parts.body.size() <= limits.max_body_bytes, "body beyond body_limit");
         fuzz::require(parts.keep_alive == parser->keep_alive(), "keep-alive not kept");
         const std::size_t end = all.size() - stream.size() - buffer.size();
         require_same_as_beast(all.substr(start, end - start), parts, limits);
+        if (plain_now)
+            require_same_as_parser(*plain_now, parts, end - start);
+        if (plain_all)
+            require_same_as_parser(*plain_all, parts, end - start);
         fuzz::require(parts.version == 10 || parts.version == 11, "version neither 1.0 nor 1.1");
         const auto parsed = request_from_http(parts.input());
         if (const auto* error = std::get_if<request_error>(&parsed))

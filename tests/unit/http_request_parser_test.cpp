@@ -2,6 +2,7 @@
 // Requests as pdns 4.7.3's HTTP connector sends them (reference §3.1), and the edges a
 // client can reach: framing, limits, repeated and oddly cased headers, a reused parts object.
 #include "config/server_config.h"
+#include "pdns_http_requests.h"
 #include "protocol/http_request.h"
 #include "server/http_request_parser.h"
 
@@ -16,6 +17,7 @@
 #include <string_view>
 
 using namespace spfd;
+using spfd::test::pdns_get;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
@@ -60,18 +62,6 @@ beast::error_code parse_all(std::string_view text, http_request_parts& parts,
         CHECK(text.empty());
     return ec;
 }
-
-// The header set and order pdns 4.7.3 sends for a REST lookup.
-const std::string pdns_get = "GET /dns/lookup/spf.connectoor.com./ANY HTTP/1.1\r\n"
-                             "Accept: application/json\r\n"
-                             "Connection: Keep-Alive\r\n"
-                             "Host: 127.0.0.1\r\n"
-                             "User-Agent: YaHTTP v1.0\r\n"
-                             "X-Remotebackend-Local: 127.0.0.1\r\n"
-                             "X-Remotebackend-Real-Remote: 127.0.0.1/32\r\n"
-                             "X-Remotebackend-Remote: 127.0.0.1\r\n"
-                             "X-Remotebackend-Zone-Id: 1\r\n"
-                             "\r\n";
 
 std::string post(std::string_view content_type, std::string_view body) {
     return "POST /dns/lookup HTTP/1.1\r\n"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The HTTP transport: frames requests with http_request_parser (Beast's basic_parser) and
-// hands them to request_from_http() and answer(); it knows nothing about the protocol beyond
-// that.
+// The HTTP transport: frames requests with take_plain_request() (the plain ones pdns sends) or
+// else http_request_parser (Beast's basic_parser) and hands them to request_from_http() and
+// answer(); it knows nothing about the protocol beyond that.
 #include "ops/request_metrics.h"
 #include "protocol/answer.h"
 #include "protocol/http_request.h"
@@ -9,6 +9,7 @@
 #include "server/http_request_parser.h"
 #include "server/http_response_head.h"
 #include "server/listeners.h"
+#include "server/plain_http_request.h"
 #include "server/session_watchdog.h"
 #include "util/log.h"
 
@@ -120,10 +121,18 @@ class http_session final : public closable, public std::enable_shared_from_this<
     }
 
     void read_request() {
-        parser_.emplace(request_, limits_.max_header_bytes, limits_.max_body_bytes);
         // From the first byte on, the request and its reply must be done within the request
         // timeout: one deadline for both.
         watchdog_.set(session_watchdog::phase::request, limits_.request_timeout);
+        const std::string_view buffered(static_cast<const char*>(buffer_.data().data()),
+                                        buffer_.size());
+        if (const auto plain =
+                take_plain_request(buffered, limits_.max_header_bytes, limits_.max_body_bytes)) {
+            respond(plain->input, plain->keep_alive, plain->version);
+            buffer_.consume(plain->size); // after respond(): plain->input views these bytes
+            return;
+        }
+        parser_.emplace(request_, limits_.max_header_bytes, limits_.max_body_bytes);
         // pdns writes each request in one piece, so it is usually all here already: parse it
         // without another trip through the event loop.
         if (const auto ec = parser_->put_buffered(buffer_); ec != http::error::need_more) {
@@ -150,8 +159,13 @@ class http_session final : public closable, public std::enable_shared_from_this<
             return;
         }
 
+        respond(request_.input(), request_.keep_alive, request_.version);
+    }
+
+    /// Answers one request; `in` need not outlive the call.
+    void respond(const http_input& in, bool keep_alive, unsigned version) {
         const auto started = std::chrono::steady_clock::now();
-        auto parsed = request_from_http(request_.input());
+        auto parsed = request_from_http(in);
         std::string_view body;
         if (const auto* error = std::get_if<request_error>(&parsed)) {
             log_event(log_level::debug, "http_request_refused",
@@ -168,7 +182,7 @@ class http_session final : public closable, public std::enable_shared_from_this<
             owned_body_ = error_reply("no zone data loaded");
             body = owned_body_;
         }
-        send(200, body, request_.keep_alive, request_.version);
+        send(200, body, keep_alive, version);
     }
 
     /// `body` must stay valid until the write completes: it points into snapshot_ or
