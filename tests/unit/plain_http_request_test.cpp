@@ -162,7 +162,8 @@ TEST_SUITE("plain_http_request") {
     }
 
     TEST_CASE("a byte outside printable ASCII is found wherever it sits in a word") {
-        // skip_printable() checks eight bytes at a time: put the byte at every offset.
+        // skip_printable() and skip_token() check eight bytes at a time: put the byte at
+        // every offset, of a value, a target and a field name.
         for (std::size_t at = 0; at < 20; ++at) {
             for (const char bad : {'\x01', '\x1f', '\x7f', '\x80', '\xff'}) {
                 std::string value(20, 'v');
@@ -171,6 +172,17 @@ TEST_SUITE("plain_http_request") {
                 std::string target = "/" + std::string(20, 't');
                 target[at + 1] = bad;
                 CHECK_MESSAGE(!take("GET " + target + " HTTP/1.1\r\n\r\n"), at);
+            }
+            for (const char bad : {'(', ' ', '\x01', '\x80', '\xff'}) {
+                std::string name = "X" + std::string(20, 'n');
+                name[at + 1] = bad;
+                CHECK_MESSAGE(!take(get_with("HTTP/1.1", name + ": v\r\n")), at);
+            }
+            // Token characters that are not letters, digits or '-' end the eight-byte scan.
+            for (const char other : {'_', '.', '~', '!'}) {
+                std::string name = "X" + std::string(20, 'n');
+                name[at + 1] = other;
+                take_like_beast(get_with("HTTP/1.1", name + ": v\r\n"));
             }
             std::string value(20, 'v');
             value[at] = '\t';
