@@ -3,7 +3,7 @@
 # The performance benchmark in one command: installs what is missing (deploy/install-deps.sh),
 # builds Release-with-debug-info into build/, and runs tests/bench/bench.py, which prints one
 # table (README "Performance"). Everything talks to 127.0.0.1 only. Arguments go to
-# bench.py: --rounds N (3), --seconds S (4), --quick (1 round of 1 s), --json FILE,
+# bench.py: --rounds N (6), --seconds S (4), --quick (1 round of 1 s), --json FILE,
 # --metadata-cache-ttl T (60; 0 as in the runs before 2026-12-03).
 # About 10 minutes with the defaults on a 2-core machine; run it on a quiet machine, and
 # compare ratios, not absolute numbers, between machines.
