@@ -5,7 +5,7 @@
 # table (README "Performance"). Everything talks to 127.0.0.1 only. Arguments go to
 # bench.py: --rounds N (6), --seconds S (4), --quick (1 round of 1 s), --json FILE,
 # --metadata-cache-ttl T (60; 0 as in the runs before 2026-12-03).
-# About 10 minutes with the defaults on a 2-core machine; run it on a quiet machine, and
+# About 16 minutes with the defaults on a 2-core machine; run it on a quiet machine, and
 # compare ratios, not absolute numbers, between machines.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
