@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "protocol/envelope_reader.h"
 #include "protocol/request.h"
 
 #include <doctest/doctest.h>
@@ -122,4 +123,14 @@ TEST_CASE("the envelope is read in one pass: escapes, duplicates, nesting, order
         R"({"method": "lookup", "parameters": {"qname": ")" + escaped + R"(", "qtype": "ANY"}})")));
     CHECK(std::holds_alternative<request_error>(lookup(
         R"({"method": "lookup", "parameters": {"qname": "a.", "qtype": "ANY", "zone-id": "99999999999999999999"}})")));
+}
+
+TEST_CASE("a duplicate key's value keeps nothing of the one before") {
+    envelope_fields fields;
+    REQUIRE_FALSE(
+        read_request_json(R"({"serial": 202.5, "serial": 20, "id": 7, "id": "x"})", false, fields));
+    CHECK(fields[parameter::serial].kind == json_scalar::type::int64);
+    CHECK(fields[parameter::serial].real == 0);
+    CHECK(fields[parameter::id].kind == json_scalar::type::string);
+    CHECK(fields[parameter::id].int64 == 0);
 }

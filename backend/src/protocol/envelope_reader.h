@@ -29,9 +29,14 @@ struct json_scalar {
 
     static constexpr std::size_t max_text = max_name_text;
 
+    /// Back to absent, every value included: a duplicate key's value must not keep a number
+    /// from the one before (the envelope fuzz target compares every value with the DOM's).
     void clear() {
         kind = type::absent;
         text.clear();
+        int64 = 0;
+        uint64 = 0;
+        real = 0;
     }
 };
 
