@@ -6,13 +6,16 @@
 // Differential as well: read_request_json() reads the values in one pass of Boost.JSON's
 // basic_parser with our own handler. Here the same values are taken from Boost.JSON's DOM
 // (boost::json::parse, then lookups by key, as the backend did before), and both must
-// agree on every value and on every syntax error.
+// agree on every value and on every syntax error. And the fast path for pdns's plain JSON
+// (read_plain_request_json) may take only what read_request_json accepts, with exactly the
+// same fields.
 //
 // Input: the whole input is one envelope; it is also split at the first '\n' into a method
 // name and a parameters text for parse_parameters().
 #include "fuzz_support.h"
 #include "protocol/answer.h"
 #include "protocol/envelope_reader.h"
+#include "protocol/plain_envelope.h"
 #include "protocol/request.h"
 
 #include <boost/json/parse.hpp>
@@ -119,6 +122,13 @@ void require_same_as_dom(std::string_view text, bool whole_envelope) {
                       (dom_error ? *dom_error : "accepted"));
     if (!our_error)
         fuzz::require(same(ours, dom), "values differ from Boost.JSON's DOM", text);
+
+    envelope_fields plain;
+    if (read_plain_request_json(text, whole_envelope, plain)) {
+        fuzz::require(!our_error, "the fast path took a text Boost.JSON refuses", text);
+        fuzz::require(plain == ours, "the fast path's values differ from read_request_json's",
+                      text);
+    }
 }
 
 } // namespace

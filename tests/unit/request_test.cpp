@@ -125,6 +125,25 @@ TEST_CASE("the envelope is read in one pass: escapes, duplicates, nesting, order
         R"({"method": "lookup", "parameters": {"qname": "a.", "qtype": "ANY", "zone-id": "99999999999999999999"}})")));
 }
 
+TEST_CASE("parameter keys: each of ours is found, nothing else is") {
+    for (std::size_t i = 0; i < parameter_count; ++i) {
+        const auto p = static_cast<parameter>(i);
+        CAPTURE(parameter_key(p));
+        CHECK(parameter_from_key(parameter_key(p)) == p);
+        // The same length with any one byte changed is not ours.
+        for (std::size_t at = 0; at < parameter_key(p).size(); ++at) {
+            std::string near(parameter_key(p));
+            near[at] = near[at] == 'x' ? 'y' : 'x';
+            CHECK_FALSE(parameter_from_key(near));
+        }
+    }
+    for (const char* other : {"", "q", "local", "remote", "real-remote", "include_disabled",
+                              "qname ", "QNAME", "zone_id", "domain-id", "timeout", "serials"}) {
+        CAPTURE(other);
+        CHECK_FALSE(parameter_from_key(other));
+    }
+}
+
 TEST_CASE("a duplicate key's value keeps nothing of the one before") {
     envelope_fields fields;
     REQUIRE_FALSE(

@@ -2,12 +2,15 @@
 #include "protocol/request.h"
 
 #include "protocol/envelope_reader.h"
+#include "protocol/plain_envelope.h"
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <optional>
+#include <string>
 #include <utility>
 
 namespace spfd {
@@ -25,6 +28,16 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 using type = json_scalar::type;
+
+/// The fields of a request text: pdns's plain JSON by the fast path, anything else (and
+/// every error) by Boost.JSON. Returns the syntax error, if any.
+std::optional<std::string> read_fields(std::string_view json, bool whole_envelope,
+                                       envelope_fields& fields) {
+    if (read_plain_request_json(json, whole_envelope, fields))
+        return std::nullopt;
+    fields = envelope_fields{};
+    return read_request_json(json, whole_envelope, fields);
+}
 
 // pdns sends numbers as JSON numbers, but its own reader accepts numeric strings too
 // (pdns/json.cc intFromJson), so we accept both.
@@ -179,7 +192,7 @@ std::variant<request, request_error> parse_envelope(std::string_view json) {
     if (json.size() > max_envelope_bytes)
         return request_error{"request too large"};
     envelope_fields fields;
-    if (auto error = read_request_json(json, true, fields))
+    if (auto error = read_fields(json, true, fields))
         return request_error{"request is not JSON: " + *error};
     if (fields.document.kind != type::object)
         return request_error{"request is not a JSON object"};
@@ -200,7 +213,7 @@ std::variant<request, request_error> parse_parameters(std::string_view method_na
         return from_fields(kind, fields);
     if (parameters_json.size() > max_envelope_bytes)
         return request_error{"request too large"};
-    if (auto error = read_request_json(parameters_json, false, fields))
+    if (auto error = read_fields(parameters_json, false, fields))
         return request_error{"parameters are not JSON: " + *error};
     if (fields.document.kind != type::object)
         return request_error{"parameters are not a JSON object"};
