@@ -12,7 +12,8 @@ each with pdns's caches off (every query reaches the backend) and with its defau
 and sends a realistic query mix with dnsperf: saturation throughput, latency percentiles at
 light load and at saturation, CPU of pdns and of the backend. Runs are interleaved (every
 setup once per round, several rounds); the table shows medians, the spread (min-max), and
-the ratios to bind and to canned computed in the same run. Then: backend-only calls per
+the ratios to bind and to canned computed in the same run, of the medians and (under the
+table) round by round, with their spread. Then: backend-only calls per
 second over each connector (call_rate, client and backend pinned to their own core), the
 in-process costs (inprocess_bench), a pdns thread sweep, and reloads of a 10,000-network
 zone under load.
@@ -460,6 +461,23 @@ def failure_notes(setups, runs):
     return ["", "failed queries:"] + notes if notes else []
 
 
+def paired_ratios(setups, runs):
+    """Ours over the reference round by round: the two run one after the other in every
+    round, so what drifts between rounds (the host's other load) cancels out, and the spread
+    says how far one round's ratio can be trusted. The table's ratios are of the medians."""
+    lines = ["", "spf-backend / reference within each round, median (min-max) of the rounds:"]
+    for s in setups:
+        if s.backend_kind != "spf":
+            continue
+        reference = (f"canned-{s.connection}-{s.kind}-{s.caches}" if s.caches == "off"
+                     else f"bind-{s.kind}-{s.caches}")
+        ratios = [ours["qps"] / theirs["qps"]
+                  for ours, theirs in zip(runs[s.label], runs[reference])]
+        lines.append(f"  {s.name:<9} {s.kind:<5} caches {s.caches:<3} vs "
+                     f"{reference.split('-')[0]:<6} {fmt(median_spread(ratios), 3)}")
+    return lines
+
+
 def report(setups, runs, sweep, calls, inproc, reload, rounds, seconds):
     lines = [f"pdns 4.7.3 + dnsperf on 127.0.0.1, {os.cpu_count()} cores; {rounds} interleaved "
              f"rounds of {seconds} s; median (min-max)", ""]
@@ -487,6 +505,7 @@ def report(setups, runs, sweep, calls, inproc, reload, rounds, seconds):
             f"{med('sat_p50_ms'):>7.2f}/{med('sat_p99_ms'):<7.2f} "
             f"{med('pdns_cores'):>10.2f} {med('backend_cores'):>13.2f} "
             f"{med('backend_us_per_query'):>7.1f} {fails:>5}")
+    lines += paired_ratios(setups, runs)
     lines += failure_notes(setups, runs)
     lines += ["", "pdns distributor-threads (spf-unix, flat, caches off): " +
               ", ".join(f"{c}: {fmt(v)}" for c, v in sweep.items())]
