@@ -574,9 +574,11 @@ def main():
     harness.require_binary()
     work = harness.Workdir("bench")
     try:
-        # In-process first, on a machine nothing else of ours has used yet: after the pdns
-        # runs, the cold per-IP figure (memory-bound) came out at 2.25x in one run and at
-        # 1.78x alone a few minutes later, from the same build.
+        # In-process first, on a machine nothing else of ours has used yet, so that none of
+        # the pdns runs' aftermath can be in it. That was not why the cold per-IP figure
+        # (memory-bound) varied, though: 2.25x after the pdns runs at 13:18 on 2026-12-03,
+        # 2.31x measured first at 13:37, and 1.69-1.79x in eight runs of inprocess_bench
+        # alone in between and after; the host's memory at the time decides it.
         print("in-process ...", file=sys.stderr, flush=True)
         inproc = inprocess(args.quick)
         print("DNS through pdns ...", file=sys.stderr, flush=True)
