@@ -2,6 +2,7 @@
 #include "zone/per_ip.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace spfd {
 
@@ -121,6 +122,35 @@ int hex_value(char c) {
     return -1;
 }
 
+// The name nearly every per-IP query has: four decimal labels 0-255 as a receiver prints
+// them (no sign, no leading zero). nullopt for anything else, which the general reading
+// below then classifies. On its own because that reading carries an IPv6 value and three
+// flags through every character: 323 instructions for "16.3.27.130" (callgrind,
+// inprocess_bench), against 70 here.
+std::optional<std::uint32_t> read_dotted_quad(std::string_view labels) {
+    const char* p = labels.data();
+    const char* const end = p + labels.size();
+    std::uint32_t address = 0;
+    for (int label = 0; label < 4; ++label) {
+        if (label > 0) {
+            if (p == end || *p != '.')
+                return std::nullopt;
+            ++p;
+        }
+        const char* const start = p;
+        unsigned value = 0;
+        for (; p != end && p - start < 3 && static_cast<unsigned>(*p - '0') < 10; ++p)
+            value = value * 10 + static_cast<unsigned>(*p - '0');
+        const std::ptrdiff_t length = p - start;
+        if (length == 0 || value > 255 || (length > 1 && *start == '0'))
+            return std::nullopt;
+        address = (address << 8) | value;
+    }
+    if (p != end)
+        return std::nullopt;
+    return address;
+}
+
 } // namespace
 
 // One pass over the characters, no search for the dots: with a find() per label, this and
@@ -128,6 +158,11 @@ int hex_value(char c) {
 // and a name took 33 ns against 20 ns now.
 per_ip_name parse_per_ip_labels(std::string_view labels) {
     per_ip_name out;
+    if (const auto quad = read_dotted_quad(labels)) {
+        out.kind = per_ip_name::address_v4;
+        out.v4 = *quad;
+        return out;
+    }
     unsigned count = 0;
     bool all_octets = true;
     bool all_nibbles = true;
