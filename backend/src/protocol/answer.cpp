@@ -32,24 +32,30 @@ char ascii_upper(char c) {
     return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
 }
 
+// Into a buffer of its own and then one append: a push_back per character checked the
+// string's capacity fifteen times.
 void append_ipv4(std::string& out, std::uint32_t address) {
+    char text[15];
+    char* p = text;
     for (int shift = 24; shift >= 0; shift -= 8) {
         const unsigned octet = (address >> shift) & 0xff;
         if (octet >= 100)
-            out.push_back(static_cast<char>('0' + octet / 100));
+            *p++ = static_cast<char>('0' + octet / 100);
         if (octet >= 10)
-            out.push_back(static_cast<char>('0' + octet / 10 % 10));
-        out.push_back(static_cast<char>('0' + octet % 10));
+            *p++ = static_cast<char>('0' + octet / 10 % 10);
+        *p++ = static_cast<char>('0' + octet % 10);
         if (shift > 0)
-            out.push_back('.');
+            *p++ = '.';
     }
+    out.append(text, static_cast<std::size_t>(p - text));
 }
 
-// `v=spf1 ip4:<ip> -all` when the address is ours, `v=spf1 -all` when not: a TXT answer for
-// every well-formed per-IP name, since NXDOMAIN or NODATA would be a void lookup for the
-// customer (RFC 7208 §4.6.4) and a missing record a permerror of their include.
-void per_ip_spf(const per_ip_zone& zone, const per_ip_name& parsed, std::string& out) {
-    out += "v=spf1 ";
+// The mechanism that lists the address, with the space before `-all`, when the address is
+// ours; nothing when not. The TXT answer is then `v=spf1 ip4:<ip> -all` or `v=spf1 -all`:
+// a TXT answer for every well-formed per-IP name, since NXDOMAIN or NODATA would be a void
+// lookup for the customer (RFC 7208 §4.6.4) and a missing record a permerror of their
+// include.
+void append_listed_mechanism(const per_ip_zone& zone, const per_ip_name& parsed, std::string& out) {
     if (parsed.kind == per_ip_name::address_v4 && zone.ranges->contains_v4(parsed.v4)) {
         out += "ip4:";
         append_ipv4(out, parsed.v4);
@@ -58,7 +64,6 @@ void per_ip_spf(const per_ip_zone& zone, const per_ip_name& parsed, std::string&
         out += ip_network::from_integer(ip_family::v6, parsed.v6, 128).to_mechanism();
         out.push_back(' ');
     }
-    out += "-all";
 }
 
 // Per-IP names of a macro-mode zone are computed, never stored: the answer for `name`
@@ -78,15 +83,17 @@ std::optional<std::string_view> per_ip_reply(const snapshot& snap, std::string_v
     if (!(any || (address && upper_qtype == "TXT")))
         return false_reply; // the name exists: NODATA for other types
     // Names and the SPF text hold only letters, digits, '.', ':', '-' and '%': no JSON escapes.
-    out.assign(R"({"result":[{"qtype":")");
-    out += address ? "TXT" : "ENT";
-    out += R"(","qname":")";
-    out += name;
-    out += R"(","content":")";
-    if (address) {
-        out += R"(\")";
-        per_ip_spf(*zone, parsed, out);
-        out += R"(\")";
+    // Constant parts are joined into as few appends as the two kinds of reply allow.
+    if (!address) {
+        out.assign(R"({"result":[{"qtype":"ENT","qname":")");
+        out += name;
+        out += R"(","content":")";
+    } else {
+        out.assign(R"({"result":[{"qtype":"TXT","qname":")");
+        out += name;
+        out += R"(","content":"\"v=spf1 )";
+        append_listed_mechanism(*zone, parsed, out);
+        out += R"(-all\")";
     }
     out += zone->reply_tail;
     return out;
