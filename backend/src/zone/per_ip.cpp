@@ -106,10 +106,27 @@ std::vector<std::pair<Address, Address>> ranges_of(const std::vector<ip_network>
     return out;
 }
 
+// Touching ranges as one, as range_index joins them: what ip_ranges::size() counts.
+std::vector<std::pair<std::uint32_t, std::uint32_t>>
+joined(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& ranges) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
+    for (const auto& [first, last] : ranges) {
+        if (!out.empty() && out.back().second != 0xffffffffu && out.back().second + 1 == first)
+            out.back().second = last;
+        else
+            out.emplace_back(first, last);
+    }
+    return out;
+}
+
 } // namespace
 
 ip_ranges::ip_ranges(const std::vector<ip_network>& networks)
-    : v4_(ranges_of<std::uint32_t>(networks, ip_family::v4)),
+    : ip_ranges(joined(ranges_of<std::uint32_t>(networks, ip_family::v4)), networks) {}
+
+ip_ranges::ip_ranges(std::vector<std::pair<std::uint32_t, std::uint32_t>> v4,
+                     const std::vector<ip_network>& networks)
+    : v4_count_(v4.size()), v4_(dense_v4_.take(v4)),
       v6_(ranges_of<uint128>(networks, ip_family::v6)) {}
 
 namespace {

@@ -3,6 +3,7 @@
 
 #include "net/ip_network.h"
 #include "net/uint128.h"
+#include "zone/dense_blocks.h"
 
 #include <cstdint>
 #include <string_view>
@@ -51,19 +52,29 @@ template <class Address> class range_index {
 };
 
 /// The served networks as address ranges: "is this IP ours?" for the per-IP answers of
-/// macro mode, which are never rendered ahead of time.
+/// macro mode, which are never rendered ahead of time. IPv4 /16s dense with ranges are
+/// bitmaps (dense_v4_blocks), the rest a range_index.
 class ip_ranges {
   public:
     /// `networks` as aggregate() returns them: sorted, merged, IPv4 first.
     explicit ip_ranges(const std::vector<ip_network>& networks);
 
-    bool contains_v4(std::uint32_t address) const { return v4_.contains(address); }
+    bool contains_v4(std::uint32_t address) const {
+        return dense_v4_.covers(address) ? dense_v4_.contains(address) : v4_.contains(address);
+    }
     bool contains_v6(uint128 address) const { return v6_.contains(address); }
     /// Ranges after joining touching networks (10.0.0.0/25 and 10.0.0.128/25 are one).
-    std::size_t size() const { return v4_.size() + v6_.size(); }
+    std::size_t size() const { return v4_count_ + v6_.size(); }
+    /// IPv4 /16 blocks held as bitmaps (see dense_v4_blocks).
+    std::size_t dense_v4_block_count() const { return dense_v4_.block_count(); }
 
   private:
-    range_index<std::uint32_t> v4_;
+    ip_ranges(std::vector<std::pair<std::uint32_t, std::uint32_t>> v4,
+              const std::vector<ip_network>& networks);
+
+    std::size_t v4_count_ = 0;
+    dense_v4_blocks dense_v4_;
+    range_index<std::uint32_t> v4_; ///< the IPv4 ranges outside dense_v4_'s blocks
     range_index<uint128> v6_;
 };
 
