@@ -142,8 +142,8 @@ int hex_value(char c) {
 // The name nearly every per-IP query has: four decimal labels 0-255 as a receiver prints
 // them (no sign, no leading zero). nullopt for anything else, which the general reading
 // below then classifies. On its own because that reading carries an IPv6 value and three
-// flags through every character: 323 instructions for "16.3.27.130" (callgrind,
-// inprocess_bench), against 70 here.
+// flags through every character: a dotted quad took 323 instructions (callgrind,
+// inprocess_bench), 234 with this first.
 std::optional<std::uint32_t> read_dotted_quad(std::string_view labels) {
     const char* p = labels.data();
     const char* const end = p + labels.size();
