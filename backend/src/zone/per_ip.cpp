@@ -21,10 +21,11 @@ std::size_t count_not_above(const Address* values, Address address) {
     return count;
 }
 
-} // namespace
-
+// Touching ranges as one (10.0.0.0-10.0.0.127 and 10.0.0.128-10.0.0.255 are one): what
+// range_index stores and ip_ranges::size() counts. `ranges` sorted, not overlapping.
 template <class Address>
-range_index<Address>::range_index(const std::vector<std::pair<Address, Address>>& ranges) {
+std::vector<std::pair<Address, Address>>
+join_touching(const std::vector<std::pair<Address, Address>>& ranges) {
     std::vector<std::pair<Address, Address>> joined;
     joined.reserve(ranges.size());
     for (const auto& [first, last] : ranges) {
@@ -35,6 +36,14 @@ range_index<Address>::range_index(const std::vector<std::pair<Address, Address>>
         }
         joined.emplace_back(first, last);
     }
+    return joined;
+}
+
+} // namespace
+
+template <class Address>
+range_index<Address>::range_index(const std::vector<std::pair<Address, Address>>& ranges) {
+    const std::vector<std::pair<Address, Address>> joined = join_touching(ranges);
     count_ = joined.size();
     if (count_ == 0)
         return;
@@ -106,23 +115,10 @@ std::vector<std::pair<Address, Address>> ranges_of(const std::vector<ip_network>
     return out;
 }
 
-// Touching ranges as one, as range_index joins them: what ip_ranges::size() counts.
-std::vector<std::pair<std::uint32_t, std::uint32_t>>
-joined(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& ranges) {
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
-    for (const auto& [first, last] : ranges) {
-        if (!out.empty() && out.back().second != 0xffffffffu && out.back().second + 1 == first)
-            out.back().second = last;
-        else
-            out.emplace_back(first, last);
-    }
-    return out;
-}
-
 } // namespace
 
 ip_ranges::ip_ranges(const std::vector<ip_network>& networks)
-    : ip_ranges(joined(ranges_of<std::uint32_t>(networks, ip_family::v4)), networks) {}
+    : ip_ranges(join_touching(ranges_of<std::uint32_t>(networks, ip_family::v4)), networks) {}
 
 ip_ranges::ip_ranges(std::vector<std::pair<std::uint32_t, std::uint32_t>> v4,
                      const std::vector<ip_network>& networks)
