@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // spf-backend: the PowerDNS remote backend that serves spf.connectoor.com.
 #include "config/server_config.h"
-#include "ops/check_command.h"
-#include "server/reload_queue.h"
-#include "server/reloader.h"
-#include "server/serve.h"
+#include "daemon/reload_queue.h"
+#include "daemon/serve.h"
 #include "util/log.h"
+#include "zone/check_command.h"
+#include "zone/reloader.h"
 
 #include <boost/program_options.hpp>
 #include <iostream>

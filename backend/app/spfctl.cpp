@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 // spfctl: the operators' tool for spf-backend. Each subcommand is a thin shell around the
 // library; exit codes are documented in `spfctl --help`.
+#include "admin/admin_client.h"
+#include "admin/zone_diff.h"
 #include "config/server_config.h"
 #include "customer/batch.h"
 #include "customer/customer_check.h"
+#include "customer/customer_report.h"
 #include "customer/impact.h"
-#include "ops/admin_client.h"
-#include "ops/check_command.h"
-#include "ops/probe.h"
-#include "ops/zone_diff.h"
+#include "probe/probe.h"
+#include "zone/check_command.h"
 #include "zone/zone_set.h"
 
 #include <boost/json/parse.hpp>

@@ -7,11 +7,11 @@
 //   inprocess_bench [--networks N] [--reload-networks M] [--calls C] [--rounds R]
 //
 // Prints `key=value` lines that tests/bench/bench.py puts in its table.
-#include "protocol/answer.h"
-#include "protocol/http_request.h"
-#include "protocol/request.h"
-#include "server/http_response_head.h"
-#include "server/plain_http_request.h"
+#include "io/http_response_head.h"
+#include "query/answer.h"
+#include "query/envelope.h"
+#include "query/http_request.h"
+#include "query/plain_http_request.h"
 #include "zone/serial_store.h"
 #include "zone/zone_set.h"
 

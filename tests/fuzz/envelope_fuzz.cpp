@@ -13,10 +13,10 @@
 // Input: the whole input is one envelope; it is also split at the first '\n' into a method
 // name and a parameters text for parse_parameters().
 #include "fuzz_support.h"
-#include "protocol/answer.h"
-#include "protocol/envelope_reader.h"
-#include "protocol/plain_envelope.h"
-#include "protocol/request.h"
+#include "query/answer.h"
+#include "query/envelope.h"
+#include "query/envelope_reader.h"
+#include "query/plain_envelope.h"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>

@@ -4,8 +4,8 @@
 #pragma once
 
 #include "net/ip_network.h"
-#include "protocol/answer.h"
-#include "protocol/request.h"
+#include "query/answer.h"
+#include "query/envelope.h"
 #include "util/diagnostic.h"
 #include "zone/snapshot.h"
 #include "zone/zone_loader.h"

@@ -15,10 +15,10 @@
 // stream of one connection.
 #include "config/server_config.h"
 #include "fuzz_support.h"
-#include "protocol/answer.h"
-#include "protocol/http_request.h"
-#include "server/http_request_parser.h"
-#include "server/plain_http_request.h"
+#include "query/answer.h"
+#include "query/http_request.h"
+#include "query/http_request_parser.h"
+#include "query/plain_http_request.h"
 
 #include <algorithm>
 #include <boost/asio/buffer.hpp>

@@ -6,8 +6,8 @@
 // Input: `<target>\n<X-RemoteBackend-Zone-Id>\n<body>`; missing parts are empty. The whole
 // input is also used as the qname of the round trip.
 #include "fuzz_support.h"
-#include "protocol/answer.h"
-#include "protocol/http_request.h"
+#include "query/answer.h"
+#include "query/http_request.h"
 
 using namespace spfd;
 

@@ -10,8 +10,8 @@
 // Input: the first byte's low bit picks the listener (0 unix, 1 HTTP), its other bits the
 // piece size (0: all at once); the rest is what the client sends.
 #include "fuzz_support.h"
-#include "ops/request_metrics.h"
-#include "server/listeners.h"
+#include "query/listeners.h"
+#include "query/request_metrics.h"
 #include "util/log.h"
 
 #include <boost/asio/ip/tcp.hpp>

@@ -10,9 +10,9 @@
 // 253 octets.
 //
 // Input: one record, its TXT character-strings already concatenated.
-#include "customer/spf_eval.h"
 #include "fuzz_support.h"
-#include "ops/spf_parser.h"
+#include "spf/check_host.h"
+#include "spf/record_parser.h"
 
 using namespace spfd;
 

@@ -10,8 +10,8 @@
 //
 // Input: the text of one zone file.
 #include "fuzz_support.h"
-#include "ops/spf_parser.h"
-#include "protocol/answer.h"
+#include "query/answer.h"
+#include "spf/record_parser.h"
 
 using namespace spfd;
 

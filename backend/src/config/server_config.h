@@ -2,6 +2,7 @@
 #pragma once
 
 #include "util/diagnostic.h"
+#include "util/log.h"
 
 #include <chrono>
 #include <cstdint>
@@ -10,8 +11,6 @@
 #include <string>
 
 namespace spfd {
-
-enum class log_level { error, warning, info, debug };
 
 /// HTTP connector listener (pdns `remote-connection-string=http:url=http://ADDR:PORT/PATH`).
 struct http_listener_config {

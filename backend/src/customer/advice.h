@@ -2,7 +2,7 @@
 #pragma once
 
 // The instructions for a customer's DNS administrator, in German and in English, in the
-// spirit of our customer guide (shared/reference/customer-guide.de.txt). Texts only.
+// spirit of our customer guide (the customer guide). Texts only.
 
 #include <string>
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "customer/batch.h"
 
-#include "ops/dns_query.h"
+#include "customer/customer_report.h"
+#include "dns/client.h"
 
 #include <algorithm>
 #include <atomic>

@@ -6,8 +6,8 @@
 // each of our networks, lists the problems and builds the record the customer should
 // publish. Pure apart from the resolver.
 
-#include "customer/spf_eval.h"
 #include "net/ip_network.h"
+#include "spf/check_host.h"
 
 #include <string>
 #include <vector>
@@ -72,10 +72,5 @@ customer_report check_customer(spf_resolver& dns, const customer_options& option
 /// include:<apex> placed before the first `all` (or before the modifiers, or at the end)
 /// and every other term kept; `v=spf1 a mx include:<apex> ~all` when there is none.
 std::string suggest_record(const std::string& record, const std::string& apex);
-
-/// The plain-text report (with the DE and EN instructions when `advice`).
-std::string customer_text(const customer_report& r, bool advice = true);
-/// The report as one JSON object.
-std::string customer_json(const customer_report& r);
 
 } // namespace spfd

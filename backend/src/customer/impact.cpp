@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "customer/impact.h"
 
-#include "protocol/answer.h"
+#include "query/answer.h"
 #include "zone/zone_loader.h"
 #include "zone/zone_set.h"
 

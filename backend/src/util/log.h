@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "config/server_config.h"
-
+#include <string>
 #include <string_view>
 
 namespace spfd {
+
+enum class log_level { error, warning, info, debug };
 
 /// One line per event on stderr (journald adds time and unit): `level=info event=… k=v …`.
 /// Callers format the key=value fields; values with spaces are quoted by `log_quoted()`.

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "net/dense_blocks.h"
 #include "net/ip_network.h"
 #include "net/uint128.h"
-#include "zone/dense_blocks.h"
 
 #include <cstdint>
 #include <string_view>

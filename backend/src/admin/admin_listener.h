@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "config/server_config.h"
+#include "io/connections.h"
+#include "zone/reloader.h"
+#include "zone/snapshot_holder.h"
+
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <string>
+
+namespace spfd {
+
+/// What the admin endpoint answers, computed without sockets (unit-testable).
+struct admin_reply {
+    unsigned status = 200;
+    std::string content_type = "text/plain; charset=utf-8";
+    std::string body;
+};
+
+/// GET /metrics, GET /health, GET /zones. Anything else but POST /reload (handled by the
+/// listener, because it runs on the reload thread) is 404 or 405.
+admin_reply handle_admin_get(std::string_view target, const snapshot_holder& snapshots,
+                             const reload_stats& reloads);
+
+/// The JSON body of a POST /reload reply.
+std::string reload_reply_json(const reload_outcome& outcome, const snapshot* served);
+
+/// Loopback HTTP endpoint for operators and monitoring; one request per connection.
+class admin_listener {
+  public:
+    admin_listener(boost::asio::io_context& io, io_threads threads,
+                   const admin_listener_config& where, const snapshot_holder& snapshots,
+                   reloader& zones);
+    ~admin_listener();
+    void start();
+    void stop();
+
+  private:
+    struct impl;
+    std::shared_ptr<impl> impl_;
+};
+
+} // namespace spfd

@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: MIT
+#include "spf/check_host.h"
+
+#include "spf/record_parser.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <ctime>
+
+namespace spfd {
+namespace asio_ip = boost::asio::ip;
+
+namespace {
+
+char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// §4.3: labels of 1-63 octets, at least two of them... one label is not a domain either.
+bool valid_domain(std::string_view name) {
+    if (name.empty() || name.size() > 253)
+        return false;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = name.find('.', start);
+        const std::size_t len = (dot == std::string_view::npos ? name.size() : dot) - start;
+        if (len == 0 || len > 63)
+            return false;
+        if (dot == std::string_view::npos)
+            return true;
+        start = dot + 1;
+    }
+}
+
+asio_ip::address unmapped(const asio_ip::address& a) {
+    if (a.is_v6() && a.to_v6().is_v4_mapped())
+        return asio_ip::make_address_v4(asio_ip::v4_mapped, a.to_v6());
+    return a;
+}
+
+// Whether `client` lies in `network_text`/prefix (same family only).
+bool in_network(const asio_ip::address& client, const asio_ip::address& network, unsigned prefix) {
+    if (client.is_v4() != network.is_v4())
+        return false;
+    if (client.is_v4()) {
+        const std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
+        return (client.to_v4().to_uint() & mask) == (network.to_v4().to_uint() & mask);
+    }
+    const auto a = client.to_v6().to_bytes();
+    const auto b = network.to_v6().to_bytes();
+    unsigned bits = prefix;
+    for (std::size_t i = 0; i < a.size() && bits > 0; ++i) {
+        const unsigned take = std::min(bits, 8u);
+        const auto mask = static_cast<std::uint8_t>(0xff << (8 - take));
+        if ((a[i] & mask) != (b[i] & mask))
+            return false;
+        bits -= take;
+    }
+    return true;
+}
+
+// %{i}: dotted quad, or 32 dot-separated lower-case nibbles (§7.3).
+std::string ip_macro(const asio_ip::address& ip) {
+    if (ip.is_v4())
+        return ip.to_string();
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (std::uint8_t b : ip.to_v6().to_bytes()) {
+        if (!out.empty())
+            out += '.';
+        out += hex[b >> 4];
+        out += '.';
+        out += hex[b & 15];
+    }
+    return out;
+}
+
+// The name of the PTR query for ip: reversed nibbles or octets under in-addr/ip6.arpa.
+std::string reverse_name(const asio_ip::address& ip) {
+    std::string forward = ip_macro(ip);
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (start <= forward.size()) {
+        std::size_t dot = forward.find('.', start);
+        if (dot == std::string::npos)
+            dot = forward.size();
+        parts.emplace_back(forward.data() + start, dot - start);
+        start = dot + 1;
+    }
+    std::string out;
+    for (auto it = parts.rbegin(); it != parts.rend(); ++it)
+        out += std::string(*it) + ".";
+    return out + (ip.is_v4() ? "in-addr.arpa" : "ip6.arpa");
+}
+
+bool is_unreserved(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
+}
+
+std::string url_escape(std::string_view s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (char c : s) {
+        if (is_unreserved(c)) {
+            out += c;
+        } else {
+            const auto u = static_cast<unsigned char>(c);
+            out += '%';
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        }
+    }
+    return out;
+}
+
+// The local-part and domain of the sender (§4.3: "postmaster" when there is no local-part).
+std::pair<std::string, std::string> split_sender(const std::string& sender) {
+    const std::size_t at = sender.rfind('@');
+    if (at == std::string::npos)
+        return {"postmaster", sender};
+    std::string local = sender.substr(0, at);
+    return {local.empty() ? "postmaster" : local, sender.substr(at + 1)};
+}
+
+// A result that ends the evaluation at once: temperror or permerror (§4.4, §4.6).
+struct abort_evaluation {
+    spf_result result;
+    std::string why;
+};
+
+spf_result qualified(spf_qualifier q) {
+    switch (q) {
+    case spf_qualifier::pass:
+        return spf_result::pass;
+    case spf_qualifier::fail:
+        return spf_result::fail;
+    case spf_qualifier::softfail:
+        return spf_result::softfail;
+    default:
+        return spf_result::neutral;
+    }
+}
+
+class evaluator {
+  public:
+    evaluator(spf_resolver& dns, const spf_request& request, spf_evaluation& out)
+        : dns_(dns), out_(out), ip_(unmapped(request.ip)), helo_(normalized_domain(request.helo)) {
+        sender_ = request.sender.empty() ? "postmaster@" + helo_ : request.sender;
+    }
+
+    // check_host() for `domain`; `depth` 0 for the domain asked about.
+    spf_result check(const std::string& domain, unsigned depth) {
+        const std::optional<std::string> record = fetch_record(domain);
+        if (!record) {
+            if (depth == 0)
+                out_.reason = "no SPF record at " + domain;
+            return spf_result::none;
+        }
+        if (depth == 0)
+            out_.record = *record;
+        return evaluate(*record, domain, depth);
+    }
+
+  private:
+    dns_lookup query(const std::string& name, dns_type type) {
+        dns_lookup r;
+        if (!valid_domain(name)) {
+            r.status = dns_lookup::outcome::nxdomain; // not a name: nothing can exist there
+        } else {
+            ++out_.queries;
+            r = dns_.lookup(name, type);
+        }
+        if (r.status == dns_lookup::outcome::error)
+            throw abort_evaluation{spf_result::temperror, "DNS error for " + name + ": " + r.error};
+        if (r.is_void() && ++out_.void_lookups > spf_max_void_lookups)
+            throw abort_evaluation{spf_result::permerror,
+                                   "more than " + std::to_string(spf_max_void_lookups) +
+                                       " void lookups (§4.6.4), the last one " + name};
+        return r;
+    }
+
+    void count_lookup(const spf_term& t) {
+        if (++out_.lookups > spf_max_lookups)
+            throw abort_evaluation{spf_result::permerror,
+                                   "more than " + std::to_string(spf_max_lookups) +
+                                       " DNS lookups (§4.6.4), the 11th at '" + t.text + "'"};
+    }
+
+    // The single v=spf1 TXT record at domain, nothing when there is none (§4.4, §4.5).
+    std::optional<std::string> fetch_record(const std::string& domain) {
+        if (!valid_domain(domain))
+            return std::nullopt; // §4.3: not a domain, result none
+        const dns_lookup r = query(domain, dns_type::txt);
+        std::vector<std::string> records;
+        for (const std::string& t : r.records)
+            if (is_spf_record(t))
+                records.push_back(t);
+        if (records.size() > 1)
+            throw abort_evaluation{spf_result::permerror, std::to_string(records.size()) +
+                                                              " SPF records at " + domain +
+                                                              " (§4.5)"};
+        if (records.empty())
+            return std::nullopt;
+        return records.front();
+    }
+
+    std::string target(const spf_term& t, const std::string& domain) {
+        if (t.domain_spec.empty())
+            return domain;
+        macro_values v{sender_, helo_, domain, ip_};
+        const std::optional<std::string> expanded = expand_macros(t.domain_spec, v);
+        if (!expanded)
+            throw abort_evaluation{spf_result::permerror, "malformed macro in '" + t.text + "'"};
+        return normalized_domain(*expanded);
+    }
+
+    std::vector<asio_ip::address> addresses(const std::string& name) {
+        const dns_lookup r = query(name, ip_.is_v4() ? dns_type::a : dns_type::aaaa);
+        std::vector<asio_ip::address> out;
+        for (const std::string& text : r.records) {
+            boost::system::error_code ec;
+            const auto a = asio_ip::make_address(text, ec);
+            if (!ec)
+                out.push_back(a);
+        }
+        return out;
+    }
+
+    bool any_in(const std::vector<asio_ip::address>& list, const spf_term& t) {
+        const unsigned prefix = ip_.is_v4() ? t.ip4_cidr.value_or(32) : t.ip6_cidr.value_or(128);
+        return std::any_of(list.begin(), list.end(),
+                           [&](const asio_ip::address& a) { return in_network(ip_, a, prefix); });
+    }
+
+    bool match_mx(const spf_term& t, const std::string& name) {
+        const dns_lookup r = query(name, dns_type::mx);
+        if (r.records.size() > spf_max_names_per_lookup)
+            throw abort_evaluation{spf_result::permerror,
+                                   name + " has " + std::to_string(r.records.size()) +
+                                       " MX records, more than " +
+                                       std::to_string(spf_max_names_per_lookup) + " (§4.6.4)"};
+        std::vector<std::pair<unsigned, std::string>> hosts;
+        for (const std::string& mx : r.records) {
+            const std::size_t space = mx.find(' ');
+            unsigned preference = 0;
+            std::from_chars(mx.data(), mx.data() + std::min(space, mx.size()), preference);
+            hosts.emplace_back(
+                preference,
+                normalized_domain(space == std::string::npos ? "" : mx.substr(space + 1)));
+        }
+        std::sort(hosts.begin(), hosts.end());
+        for (const auto& [preference, host] : hosts)
+            if (!host.empty() && any_in(addresses(host), t))
+                return true;
+        return false;
+    }
+
+    // §5.5: validated names of the client, then a suffix match; DNS errors mean no match.
+    bool match_ptr(const std::string& domain) {
+        dns_lookup names;
+        try {
+            names = query(reverse_name(ip_), dns_type::ptr);
+        } catch (const abort_evaluation& e) {
+            if (e.result == spf_result::temperror)
+                return false;
+            throw;
+        }
+        std::size_t checked = 0;
+        for (const std::string& raw : names.records) {
+            if (checked++ >= spf_max_names_per_lookup)
+                break;
+            const std::string name = normalized_domain(raw);
+            const bool suffix =
+                name == domain || (name.size() > domain.size() && name.ends_with("." + domain));
+            std::vector<asio_ip::address> forward;
+            try {
+                forward = addresses(name);
+            } catch (const abort_evaluation& e) {
+                if (e.result == spf_result::temperror)
+                    continue;
+                throw;
+            }
+            if (suffix && std::find(forward.begin(), forward.end(), ip_) != forward.end())
+                return true;
+        }
+        return false;
+    }
+
+    spf_result evaluate(const std::string& record, const std::string& domain, unsigned depth) {
+        const spf_parse_result parsed = parse_spf(record);
+        if (!parsed.ok()) {
+            const spf_finding& e = parsed.errors.front();
+            throw abort_evaluation{spf_result::permerror, "syntax error in the record of " +
+                                                              domain + " at '" + e.term +
+                                                              "': " + e.message};
+        }
+        const spf_term* redirect = nullptr;
+        for (const spf_term& t : parsed.terms) {
+            if (t.kind == spf_term_kind::redirect)
+                redirect = &t;
+            if (!t.is_mechanism())
+                continue;
+            bool match = false;
+            switch (t.kind) {
+            case spf_term_kind::all:
+                match = true;
+                break;
+            case spf_term_kind::include: {
+                count_lookup(t);
+                const std::string name = target(t, domain);
+                out_.includes.push_back({name, spf_result::none, depth + 1});
+                const std::size_t visit = out_.includes.size() - 1;
+                const std::optional<std::string> nested = fetch_record(name);
+                if (!nested)
+                    throw abort_evaluation{spf_result::permerror, "'" + t.text +
+                                                                      "': no SPF record at " +
+                                                                      name + " (§5.2)"};
+                const spf_result r = evaluate(*nested, name, depth + 1);
+                out_.includes[visit].result = r;
+                match = r == spf_result::pass;
+                break;
+            }
+            case spf_term_kind::a:
+                count_lookup(t);
+                match = any_in(addresses(target(t, domain)), t);
+                break;
+            case spf_term_kind::mx:
+                count_lookup(t);
+                match = match_mx(t, target(t, domain));
+                break;
+            case spf_term_kind::ptr:
+                count_lookup(t);
+                match = match_ptr(target(t, domain));
+                break;
+            case spf_term_kind::ip4:
+            case spf_term_kind::ip6:
+                match = in_network(ip_, t.address, t.prefix_length());
+                break;
+            case spf_term_kind::exists: {
+                count_lookup(t);
+                // A whatever the client's family (§5.7).
+                match = !query(target(t, domain), dns_type::a).records.empty();
+                break;
+            }
+            default:
+                break;
+            }
+            if (match) {
+                if (depth == 0)
+                    out_.reason = "matched '" + t.text + "'";
+                return qualified(t.qualifier);
+            }
+        }
+        if (redirect) { // §6.1: only when no mechanism matched (an `all` always matches)
+            count_lookup(*redirect);
+            const std::string name = target(*redirect, domain);
+            const std::optional<std::string> next = fetch_record(name);
+            if (!next)
+                throw abort_evaluation{spf_result::permerror, "'" + redirect->text +
+                                                                  "': no SPF record at " + name +
+                                                                  " (§6.1)"};
+            if (depth == 0)
+                out_.reason = "by '" + redirect->text + "'";
+            // The redirect target replaces this record: same depth for reports.
+            return evaluate(*next, name, depth);
+        }
+        if (depth == 0)
+            out_.reason = "no term matched (default neutral, §4.7)";
+        return spf_result::neutral;
+    }
+
+    spf_resolver& dns_;
+    spf_evaluation& out_;
+    asio_ip::address ip_;
+    std::string helo_;
+    std::string sender_;
+};
+
+} // namespace
+
+std::string normalized_domain(std::string_view name) {
+    std::string out(name);
+    for (char& c : out)
+        c = lower(c);
+    while (!out.empty() && out.back() == '.')
+        out.pop_back();
+    return out;
+}
+
+std::string_view result_name(spf_result r) {
+    static constexpr std::array<std::string_view, 7> names = {
+        "none", "neutral", "pass", "fail", "softfail", "temperror", "permerror"};
+    return names[static_cast<std::size_t>(r)];
+}
+
+spf_evaluation check_host(spf_resolver& dns, const spf_request& request, std::string_view domain) {
+    spf_evaluation out;
+    evaluator e(dns, request, out);
+    try {
+        out.result = e.check(normalized_domain(domain), 0);
+    } catch (const abort_evaluation& a) {
+        out.result = a.result;
+        out.reason = a.why;
+    }
+    return out;
+}
+
+std::optional<std::string> expand_macros(std::string_view text, const macro_values& values,
+                                         bool explanation) {
+    const asio_ip::address ip = unmapped(values.ip);
+    const auto [local, sender_domain] = split_sender(values.sender);
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out += text[i];
+            continue;
+        }
+        if (++i >= text.size())
+            return std::nullopt;
+        const char c = text[i];
+        if (c == '%') {
+            out += '%';
+            continue;
+        }
+        if (c == '_') {
+            out += ' ';
+            continue;
+        }
+        if (c == '-') {
+            out += "%20";
+            continue;
+        }
+        if (c != '{')
+            return std::nullopt;
+        const std::size_t close = text.find('}', i);
+        if (close == std::string_view::npos || close == i + 1)
+            return std::nullopt;
+        const std::string_view body = text.substr(i + 1, close - i - 1);
+        i = close;
+
+        const char letter = body[0];
+        std::string value;
+        switch (lower(letter)) {
+        case 's':
+            value = values.sender;
+            break;
+        case 'l':
+            value = local;
+            break;
+        case 'o':
+            value = sender_domain;
+            break;
+        case 'd':
+            value = values.domain;
+            break;
+        case 'i':
+            value = ip_macro(ip);
+            break;
+        case 'p':
+            value = "unknown";
+            break;
+        case 'v':
+            value = ip.is_v4() ? "in-addr" : "ip6";
+            break;
+        case 'h':
+            value = values.helo;
+            break;
+        case 'c':
+        case 'r':
+        case 't':
+            if (!explanation)
+                return std::nullopt;
+            value = lower(letter) == 'c'   ? ip.to_string()
+                    : lower(letter) == 'r' ? std::string("unknown")
+                                           : std::to_string(std::time(nullptr));
+            break;
+        default:
+            return std::nullopt;
+        }
+
+        // Transformers: *DIGIT [ "r" ], then delimiters (§7.1).
+        std::size_t pos = 1;
+        unsigned keep = 0;
+        bool has_digits = false;
+        while (pos < body.size() && body[pos] >= '0' && body[pos] <= '9') {
+            keep = keep * 10 + static_cast<unsigned>(body[pos] - '0');
+            if (keep > 1000)
+                keep = 1000;
+            has_digits = true;
+            ++pos;
+        }
+        if (has_digits && keep == 0)
+            return std::nullopt;
+        bool reverse = false;
+        if (pos < body.size() && lower(body[pos]) == 'r') {
+            reverse = true;
+            ++pos;
+        }
+        std::string delimiters;
+        for (; pos < body.size(); ++pos) {
+            if (std::string_view(".-+,/_=").find(body[pos]) == std::string_view::npos)
+                return std::nullopt;
+            delimiters += body[pos];
+        }
+        if (delimiters.empty())
+            delimiters = ".";
+
+        if (has_digits || reverse || delimiters != ".") {
+            std::vector<std::string> parts;
+            std::string part;
+            for (char ch : value) {
+                if (delimiters.find(ch) != std::string::npos) {
+                    parts.push_back(std::move(part));
+                    part.clear();
+                } else {
+                    part += ch;
+                }
+            }
+            parts.push_back(std::move(part));
+            if (reverse)
+                std::reverse(parts.begin(), parts.end());
+            if (has_digits && keep < parts.size())
+                parts.erase(parts.begin(), parts.end() - static_cast<std::ptrdiff_t>(keep));
+            value.clear();
+            for (std::size_t k = 0; k < parts.size(); ++k)
+                value += (k ? "." : "") + parts[k];
+        }
+        out += letter >= 'A' && letter <= 'Z' ? url_escape(value) : value;
+    }
+    if (!explanation) {
+        // §7.3: a domain name longer than 253 octets loses labels from the left.
+        bool trailing_dot = !out.empty() && out.back() == '.';
+        std::string name = trailing_dot ? out.substr(0, out.size() - 1) : out;
+        while (name.size() > 253) {
+            const std::size_t dot = name.find('.');
+            if (dot == std::string::npos)
+                break;
+            name.erase(0, dot + 1);
+        }
+        out = name;
+    }
+    return out;
+}
+
+dns_lookup ldns_spf_resolver::lookup(const std::string& name, dns_type type) {
+    dns_response r = dns_query(server_, name, type, dns_transport::udp_edns);
+    if (r.answered() && r.truncated)
+        r = dns_query(server_, name, type, dns_transport::tcp);
+    dns_lookup out;
+    if (!r.answered()) {
+        out.status = dns_lookup::outcome::error;
+        out.error = r.failure;
+    } else if (r.rcode == 3) {
+        out.status = dns_lookup::outcome::nxdomain;
+    } else if (r.rcode != 0) {
+        out.status = dns_lookup::outcome::error;
+        out.error = rcode_name(r.rcode);
+    } else {
+        out.records = std::move(r.records);
+    }
+    return out;
+}
+
+dns_lookup caching_resolver::lookup(const std::string& name, dns_type type) {
+    const auto key = std::make_pair(name, type);
+    if (const auto it = cache_.find(key); it != cache_.end())
+        return it->second;
+    ++queries_;
+    return cache_.emplace(key, inner_.lookup(name, type)).first->second;
+}
+
+} // namespace spfd

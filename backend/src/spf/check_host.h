@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// check_host() of RFC 7208 §4-§7 as a pure function of a resolver: every DNS answer comes
+// through spf_resolver, so unit tests run on an in-memory DNS and spfctl on ldns against a
+// configured server:port. exp= is parsed but not fetched (it never changes the result).
+
+#include "dns/client.h"
+
+#include <boost/asio/ip/address.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace spfd {
+
+/// What a resolver returns for one name and type.
+struct dns_lookup {
+    enum class outcome { ok, nxdomain, error };
+    outcome status = outcome::ok;     ///< error: SERVFAIL, REFUSED, timeout, …
+    std::vector<std::string> records; ///< as dns_response::records (may be empty: NODATA)
+    std::string error;                ///< why, for outcome::error
+
+    /// RFC 7208 §4.6.4: NXDOMAIN or an empty answer.
+    bool is_void() const { return status != outcome::error && records.empty(); }
+};
+
+/// The DNS as check_host() sees it.
+class spf_resolver {
+  public:
+    virtual ~spf_resolver() = default;
+    /// `name` is lower case without the final dot.
+    virtual dns_lookup lookup(const std::string& name, dns_type type) = 0;
+};
+
+/// A domain name as compared and looked up here: lower case, no final dot.
+std::string normalized_domain(std::string_view name);
+
+/// The results of §2.6.
+enum class spf_result { none, neutral, pass, fail, softfail, temperror, permerror };
+std::string_view result_name(spf_result r);
+
+/// The inputs of check_host() (§4.1).
+struct spf_request {
+    boost::asio::ip::address ip; ///< the client; IPv4-mapped IPv6 is treated as IPv4
+    std::string sender;          ///< MAIL FROM (`user@domain`); postmaster@helo when empty
+    std::string helo;            ///< the HELO/EHLO name
+};
+
+/// One include evaluated during check_host(), for reports ("was our include reached?").
+struct spf_include_visit {
+    std::string domain; ///< the expanded target, lower case, no final dot
+    spf_result result = spf_result::none;
+    unsigned depth = 1; ///< 1: named by the checked record itself
+};
+
+/// The outcome of one check_host() evaluation.
+struct spf_evaluation {
+    spf_result result = spf_result::none;
+    std::string reason; ///< why: the matching term, or the error
+    /// DNS-querying terms evaluated (§4.6.4: include, a, mx, ptr, exists, redirect), nested
+    /// ones included; the term that went over the limit is counted (11 means "over").
+    unsigned lookups = 0;
+    /// Queries answered NXDOMAIN or empty, over the whole evaluation, the record lookups of
+    /// the checked domain and of include/redirect targets included (as pyspf counts them).
+    unsigned void_lookups = 0;
+    unsigned queries = 0; ///< calls to the resolver
+    std::vector<spf_include_visit> includes;
+    std::string record; ///< the SPF record of the checked domain, if one was found
+};
+
+/// Limits of §4.6.4.
+inline constexpr unsigned spf_max_lookups = 10;
+inline constexpr unsigned spf_max_void_lookups = 2;
+inline constexpr unsigned spf_max_names_per_lookup = 10; ///< MX names, PTR names
+
+/// check_host(ip, domain, sender) per RFC 7208 §4.
+spf_evaluation check_host(spf_resolver& dns, const spf_request& request, std::string_view domain);
+
+/// The values macros expand to (§7.3); `domain` is the current domain, `ip` the client.
+struct macro_values {
+    std::string sender; ///< s
+    std::string helo;   ///< h
+    std::string domain; ///< d
+    boost::asio::ip::address ip;
+};
+
+/// Expands a macro-string (§7), checked beforehand with check_macro_string(). `p` expands
+/// to "unknown" (the validated name needs PTR lookups; §7.3 allows "unknown"); c, r, t only
+/// when `explanation`. For domain-specs the result is shortened from the left to at most
+/// 253 octets (§7.3). Returns nothing for a malformed macro.
+std::optional<std::string> expand_macros(std::string_view text, const macro_values& values,
+                                         bool explanation = false);
+
+/// A resolver that asks `server` with dns_query(): UDP with EDNS, TCP when truncated.
+class ldns_spf_resolver : public spf_resolver {
+  public:
+    explicit ldns_spf_resolver(dns_server server) : server_(std::move(server)) {}
+    dns_lookup lookup(const std::string& name, dns_type type) override;
+
+  private:
+    dns_server server_;
+};
+
+/// Remembers every answer of an inner resolver, so evaluating several addresses for one
+/// domain asks each question once. Not thread-safe: one per thread.
+class caching_resolver : public spf_resolver {
+  public:
+    explicit caching_resolver(spf_resolver& inner) : inner_(inner) {}
+    dns_lookup lookup(const std::string& name, dns_type type) override;
+    unsigned queries() const { return queries_; }
+
+  private:
+    spf_resolver& inner_;
+    std::map<std::pair<std::string, dns_type>, dns_lookup> cache_;
+    unsigned queries_ = 0;
+};
+
+} // namespace spfd

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "config/server_config.h"
+#include "zone/serial_store.h"
+#include "zone/snapshot_holder.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace spfd {
+
+/// What the reloads did so far; written by the reloader, read by /metrics and /health.
+struct reload_stats {
+    std::atomic<bool> last_ok{false};
+    std::atomic<std::int64_t> last_unix_time{0};
+    std::atomic<std::int64_t> published_unix_time{0}; ///< when the served snapshot went live
+    std::atomic<std::uint64_t> ok_total{0};
+    std::atomic<std::uint64_t> failed_total{0};
+};
+
+/// What one reload did, for the log, the reload command and (later) metrics.
+struct reload_outcome {
+    bool published = false;
+    std::size_t errors = 0;
+    std::size_t warnings = 0;
+    std::vector<std::string> messages; ///< every finding, `file:line:col: …`
+    std::chrono::microseconds duration{0};
+};
+
+/// The one path by which new zone data goes live: load and validate a complete zone set
+/// aside, remember its serials, then publish it in one swap. On any error the snapshot being
+/// served stays as it is. Reloads never overlap.
+class reloader {
+  public:
+    reloader(const server_config& config, serial_store& serials, snapshot_holder& snapshots)
+        : config_(config), serials_(serials), snapshots_(snapshots) {}
+
+    reload_outcome reload();
+    const reload_stats& stats() const { return stats_; }
+
+  private:
+    reload_outcome load_and_publish();
+    void purge_pdns_caches(const std::vector<std::string>& changed_zones);
+
+    const server_config& config_;
+    serial_store& serials_;
+    snapshot_holder& snapshots_;
+    std::mutex one_at_a_time_;
+    reload_stats stats_;
+};
+
+} // namespace spfd
