@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "customer/customer_check.h"
 
+#include "spf/limits.h"
 #include "spf/record_parser.h"
 
 #include <algorithm>

@@ -2,6 +2,8 @@
 #include "probe/probe.h"
 
 #include "dns/client.h"
+#include "spf/check_host.h"
+#include "spf/limits.h"
 #include "spf/record_parser.h"
 
 #include <algorithm>
@@ -14,9 +16,8 @@
 namespace spfd {
 namespace {
 
-constexpr unsigned max_lookups = 10;     // RFC 7208 §4.6.4
-constexpr unsigned max_void_lookups = 2; // RFC 7208 §4.6.4
-constexpr unsigned max_depth = max_lookups + 1;
+// Deeper than this, some evaluation has already gone over the lookup limit.
+constexpr unsigned max_depth = spf_max_lookups + 1;
 constexpr std::uint16_t edns_buffer = 1232; // as dns_query() sends it
 constexpr std::size_t max_listed_terms = 5;
 
@@ -63,16 +64,6 @@ std::string list_terms(const std::vector<std::string>& terms) {
     std::string out = join(shown, " ");
     if (terms.size() > shown.size())
         out += " and " + std::to_string(terms.size() - shown.size()) + " more";
-    return out;
-}
-
-std::string lower_name(std::string_view name) {
-    std::string out(name);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    while (!out.empty() && out.back() == '.')
-        out.pop_back();
     return out;
 }
 
@@ -135,7 +126,7 @@ class lookup_counter {
     }
 
   private:
-    bool over_limit() const { return result_.lookups > max_lookups; }
+    bool over_limit() const { return result_.lookups > spf_max_lookups; }
 
     void follow(const spf_term& term, unsigned depth, const std::string& path) {
         const std::string where = path.empty() ? term.text : path + " -> " + term.text;
@@ -150,7 +141,7 @@ class lookup_counter {
             result_.unfollowed.push_back(where);
             return;
         }
-        const std::string name = lower_name(term.domain_spec);
+        const std::string name = normalized_domain(term.domain_spec);
         auto cached = answers_.find(name);
         if (cached == answers_.end()) {
             if (answers_.size() >= probe_max_followed_targets) {
@@ -294,9 +285,10 @@ std::string probe_result::summary_line() const {
     line += " | size=" + value(answer_octets > 0, answer_octets, "B") + ";" +
             std::to_string(warn_octets) + ";" + std::to_string(crit_octets);
     line += " edns_size=" + value(edns_octets > 0, edns_octets, "B");
-    line += " lookups=" + value(lookups_counted, lookups, "") + ";;" + std::to_string(max_lookups);
+    line +=
+        " lookups=" + value(lookups_counted, lookups, "") + ";;" + std::to_string(spf_max_lookups);
     line += " void=" + value(lookups_counted, void_lookups, "") + ";;" +
-            std::to_string(max_void_lookups);
+            std::to_string(spf_max_void_lookups);
     return line;
 }
 
@@ -408,21 +400,22 @@ probe_result evaluate_probe(const probe_options& options, const txt_answer& udp,
     if (parsed.ok()) {
         result.lookups_counted = true;
         lookup_counter(lookup, result).count(parsed.terms, 0, "");
-        if (result.lookups > max_lookups)
+        if (result.lookups > spf_max_lookups)
             result.add_problem(probe_critical, std::to_string(result.lookups) +
                                                    "+ DNS lookups, over the limit of " +
-                                                   std::to_string(max_lookups) +
+                                                   std::to_string(spf_max_lookups) +
                                                    " (§4.6.4): receivers return permerror");
         else if (result.lookups > options.planned_lookups)
-            result.add_problem(probe_warning, "the record costs " + std::to_string(result.lookups) +
-                                                  " DNS lookups (planned: " +
-                                                  std::to_string(options.planned_lookups) +
-                                                  "): each customer's include now costs 1 + " +
-                                                  std::to_string(result.lookups) + " of their 10");
-        if (result.void_lookups > max_void_lookups)
+            result.add_problem(
+                probe_warning,
+                "the record costs " + std::to_string(result.lookups) +
+                    " DNS lookups (planned: " + std::to_string(options.planned_lookups) +
+                    "): each customer's include now costs 1 + " + std::to_string(result.lookups) +
+                    " of their " + std::to_string(spf_max_lookups));
+        if (result.void_lookups > spf_max_void_lookups)
             result.add_problem(probe_critical, std::to_string(result.void_lookups) +
                                                    " void lookups, over the limit of " +
-                                                   std::to_string(max_void_lookups) +
+                                                   std::to_string(spf_max_void_lookups) +
                                                    " (§4.6.4): receivers return permerror");
     }
 

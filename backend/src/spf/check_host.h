@@ -71,11 +71,6 @@ struct spf_evaluation {
     std::string record; ///< the SPF record of the checked domain, if one was found
 };
 
-/// Limits of §4.6.4.
-inline constexpr unsigned spf_max_lookups = 10;
-inline constexpr unsigned spf_max_void_lookups = 2;
-inline constexpr unsigned spf_max_names_per_lookup = 10; ///< MX names, PTR names
-
 /// check_host(ip, domain, sender) per RFC 7208 §4.
 spf_evaluation check_host(spf_resolver& dns, const spf_request& request, std::string_view domain);
 
