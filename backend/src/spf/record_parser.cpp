@@ -332,52 +332,58 @@ class term_parser {
             return;
         }
         term_.kind = *kind;
-        const std::string mech = ascii_lower(name);
-        switch (*kind) {
+        if (parse_mechanism_argument(*kind, ascii_lower(name), arg))
+            keep();
+    }
+
+    // What follows the mechanism's name (§5.1-§5.7); false after an error.
+    bool parse_mechanism_argument(spf_term_kind kind, const std::string& mech,
+                                  std::string_view arg) {
+        switch (kind) {
         case spf_term_kind::all:
-            if (!arg.empty()) {
-                error("'all' takes no argument");
-                return;
-            }
-            if (term_.qualifier == spf_qualifier::pass)
-                warning(std::string(term_.explicit_qualifier ? "'+all'" : "'all' (that is +all)") +
-                        " passes mail from every host on the Internet");
-            break;
+            return parse_all(arg);
         case spf_term_kind::include:
         case spf_term_kind::exists:
             if (arg.empty() || arg.front() != ':') {
                 error(mech + " needs a domain: " + mech + ":<domain> (§5)");
-                return;
+                return false;
             }
-            if (!set_domain(arg.substr(1), mech + ":"))
-                return;
-            break;
+            return set_domain(arg.substr(1), mech + ":");
         case spf_term_kind::ptr:
-            warning("ptr SHOULD NOT be published: slow, unreliable, and ignored by some "
-                    "receivers (§5.5)");
-            if (arg.empty())
-                break;
-            if (arg.front() != ':') {
-                error("'ptr' takes only an optional ':<domain>'");
-                return;
-            }
-            if (!set_domain(arg.substr(1), "ptr:"))
-                return;
-            break;
+            return parse_ptr(arg);
         case spf_term_kind::a:
         case spf_term_kind::mx:
-            if (!parse_a_mx(mech, arg))
-                return;
-            break;
+            return parse_a_mx(mech, arg);
         case spf_term_kind::ip4:
         case spf_term_kind::ip6:
-            if (!parse_ip(*kind == spf_term_kind::ip4, mech, arg))
-                return;
-            break;
+            return parse_ip(kind == spf_term_kind::ip4, mech, arg);
         default:
-            break;
+            return true;
         }
-        keep();
+    }
+
+    bool parse_all(std::string_view arg) {
+        if (!arg.empty()) {
+            error("'all' takes no argument");
+            return false;
+        }
+        if (term_.qualifier == spf_qualifier::pass)
+            warning(std::string(term_.explicit_qualifier ? "'+all'" : "'all' (that is +all)") +
+                    " passes mail from every host on the Internet");
+        return true;
+    }
+
+    // ptr [ ":" domain-spec ] (§5.5)
+    bool parse_ptr(std::string_view arg) {
+        warning("ptr SHOULD NOT be published: slow, unreliable, and ignored by some "
+                "receivers (§5.5)");
+        if (arg.empty())
+            return true;
+        if (arg.front() != ':') {
+            error("'ptr' takes only an optional ':<domain>'");
+            return false;
+        }
+        return set_domain(arg.substr(1), "ptr:");
     }
 
     // a / mx [ ":" domain-spec ] [ dual-cidr-length ]; dual-cidr-length =
