@@ -85,7 +85,8 @@ struct macro_values {
 /// Expands a macro-string (§7), checked beforehand with check_macro_string(). `p` expands
 /// to "unknown" (the validated name needs PTR lookups; §7.3 allows "unknown"); c, r, t only
 /// when `explanation`. For domain-specs the result is shortened from the left to at most
-/// 253 octets (§7.3). Returns nothing for a malformed macro.
+/// 253 octets (§7.3). Returns nothing when parse_macro_string() finds the text malformed
+/// (in the explanation or domain_spec context).
 std::optional<std::string> expand_macros(std::string_view text, const macro_values& values,
                                          bool explanation = false);
 

@@ -6,8 +6,8 @@
 
 namespace spfd {
 
-/// DNS-querying terms (include, a, mx, ptr, exists, redirect) one evaluation may reach,
-/// nested ones included; the next one is a permerror.
+/// Terms that cost a DNS lookup (costs_dns_lookup(): include, a, mx, ptr, exists,
+/// redirect) one evaluation may reach, nested ones included; the next one is a permerror.
 inline constexpr unsigned spf_max_lookups = 10;
 /// Lookups answered NXDOMAIN or empty ("void") one evaluation may meet; the next one is a
 /// permerror.
