@@ -3,6 +3,7 @@
 
 #include "net/network_set.h"
 #include "net/special_ranges.h"
+#include "util/ascii.h"
 #include "util/toml_reader.h"
 #include "zone/sender_list.h"
 
@@ -20,10 +21,6 @@ constexpr std::int64_t max_budget = 512;           // the classic UDP limit (RFC
 // Very wide networks are more likely a typo than a plan (issue: /8 instead of /28).
 constexpr unsigned widest_plain_v4 = 24;
 constexpr unsigned widest_plain_v6 = 48;
-
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 // Host-name syntax (RFC 1123 §2.1) for the zone and server names we publish; returns the
 // lower-case name without trailing dot, or an explanation.
@@ -50,7 +47,7 @@ std::variant<std::string, std::string> host_name(std::string_view text) {
             label_start = i + 1;
             continue;
         }
-        const char c = lower(name[i]);
+        const char c = ascii_lower(name[i]);
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
             return std::variant<std::string, std::string>(
                 std::in_place_index<1>, std::string("has the character '") + name[i] +
