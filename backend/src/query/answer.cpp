@@ -3,6 +3,7 @@
 
 #include "net/ip_network.h"
 #include "query/notify_book.h"
+#include "query/per_ip_name.h"
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
