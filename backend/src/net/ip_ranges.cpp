@@ -9,9 +9,8 @@ namespace {
 
 // How many of the `n` values at `values` are <= `address`: `n` is a constant, so this is a
 // few vector compares, where a search would branch on coin flips for random addresses. The
-// count is 32 bits wide, as IPv4 keys are: a std::size_t count made the compiler widen each
-// compare's lanes to 64 bits before adding them, 11 ns of a 49 ns contains() (/tmp
-// microbenchmark, 900,000 ranges).
+// count is 32 bits wide, as IPv4 keys are: with a std::size_t count the compiler widens each
+// compare's lanes to 64 bits before adding them.
 template <std::size_t n, class Address>
 std::size_t count_not_above(const Address* values, Address address) {
     std::uint32_t count = 0;
@@ -21,7 +20,7 @@ std::size_t count_not_above(const Address* values, Address address) {
 }
 
 // Touching ranges as one (10.0.0.0-10.0.0.127 and 10.0.0.128-10.0.0.255 are one): what
-// range_index stores and ip_ranges::size() counts. `ranges` sorted, not overlapping.
+// range_index stores and counts. `ranges` sorted, not overlapping.
 template <class Address>
 std::vector<std::pair<Address, Address>>
 join_touching(const std::vector<std::pair<Address, Address>>& ranges) {
@@ -117,11 +116,7 @@ std::vector<std::pair<Address, Address>> ranges_of(const std::vector<ip_network>
 } // namespace
 
 ip_ranges::ip_ranges(const std::vector<ip_network>& networks)
-    : ip_ranges(join_touching(ranges_of<std::uint32_t>(networks, ip_family::v4)), networks) {}
-
-ip_ranges::ip_ranges(std::vector<std::pair<std::uint32_t, std::uint32_t>> v4,
-                     const std::vector<ip_network>& networks)
-    : v4_count_(v4.size()), v4_(dense_v4_.take(v4)),
+    : v4_(ranges_of<std::uint32_t>(networks, ip_family::v4)),
       v6_(ranges_of<uint128>(networks, ip_family::v6)) {}
 
 } // namespace spfd
