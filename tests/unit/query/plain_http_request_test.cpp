@@ -161,9 +161,8 @@ TEST_SUITE("plain_http_request") {
             CHECK_MESSAGE(!take(line), line);
     }
 
-    TEST_CASE("a byte outside printable ASCII is found wherever it sits in a word") {
-        // skip_printable() and skip_token() check eight bytes at a time: put the byte at
-        // every offset, of a value, a target and a field name.
+    TEST_CASE("a byte outside printable ASCII is found wherever it sits") {
+        // At every offset of a value, a target and a field name.
         for (std::size_t at = 0; at < 20; ++at) {
             for (const char bad : {'\x01', '\x1f', '\x7f', '\x80', '\xff'}) {
                 std::string value(20, 'v');
@@ -178,7 +177,7 @@ TEST_SUITE("plain_http_request") {
                 name[at + 1] = bad;
                 CHECK_MESSAGE(!take(get_with("HTTP/1.1", name + ": v\r\n")), at);
             }
-            // Token characters that are not letters, digits or '-' end the eight-byte scan.
+            // Token characters other than letters, digits and '-' are a name's too.
             for (const char other : {'_', '.', '~', '!'}) {
                 std::string name = "X" + std::string(20, 'n');
                 name[at + 1] = other;
