@@ -661,8 +661,9 @@ def main():
     # weighs both orders alike.
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--seconds", type=int, default=4)
-    parser.add_argument("--quick", action="store_true", help="1 round of 1 s (with --compare 2 rounds, "
-                        "20,000 networks): a smoke test")
+    parser.add_argument("--quick", action="store_true",
+                        help="1 round of 1 s (with --compare 2 rounds, 20,000 networks): "
+                             "a smoke test")
     parser.add_argument("--build-dir", default=os.path.join(HERE, "..", "..", "build"))
     parser.add_argument("--json", help="also write the raw results here")
     parser.add_argument("--metadata-cache-ttl", default=CACHES_OFF["zone-metadata-cache-ttl"],
