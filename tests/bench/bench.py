@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""The performance benchmark (tests/bench/run.sh runs it; README "Performance").
+"""The performance benchmark (tests/bench/run.sh runs it; docs/performance.md).
 
 Starts, on 127.0.0.1 only, pdns_server 4.7.3 with
   bind         its own bind backend serving an equivalent zone file (the reference),
@@ -20,9 +20,17 @@ connector (call_rate, client and backend pinned to their own core), and reloads 
 
   /usr/bin/python3 tests/bench/bench.py [--rounds 6] [--seconds 4] [--quick] [--json FILE]
                                         [--metadata-cache-ttl 60]
+
+With --compare OTHER_BUILD_DIR, only a paired A/B of two builds of spf-backend through pdns:
+this build (--build-dir, A) against OTHER_BUILD_DIR (B), caches off, on the connector and
+zone of --case, for deciding whether a piece of code pays its way (docs/performance.md):
+
+  BUILD_DIR=build-b bash deploy/build.sh spf-backend    # B: the tree without the piece
+  /usr/bin/python3 tests/bench/bench.py --compare build-b --case unix-macro --rounds 8
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import random
@@ -41,15 +49,14 @@ from harness import APEX  # noqa: E402
 
 # Caches off: no answer is cached, so every query reaches the backend. The zone metadata
 # cache keeps pdns's default, as in production: at 0, pdns adds about 5
-# getAllDomainMetadata calls to every query (6.9 backend calls per query instead of the
-# 2.05 of issue 5 and reference §14, measured 2026-12-03), so the table measured pdns's
-# metadata traffic rather than the lookups that a cache miss costs.
+# getAllDomainMetadata calls to every query, and the table would measure pdns's metadata
+# traffic rather than the lookups that a cache miss costs.
 CACHES_OFF = {"cache-ttl": "0", "query-cache-ttl": "0", "negquery-cache-ttl": "0",
               "zone-metadata-cache-ttl": "60"}
 CACHES_ON = {"cache-ttl": "20", "query-cache-ttl": "20", "negquery-cache-ttl": "60",
              "zone-metadata-cache-ttl": "60"}  # pdns's defaults
-# Distributor threads per connector: the sweep's best for unix (deploy/pdns), the
-# reference's for HTTP (§14: the 1 ms poll per request needs many).
+# Distributor threads per connector: the sweep's best for unix (deploy/pdns); many for HTTP,
+# where pdns's remote backend polls 1 ms per request.
 THREADS = {"bind": "3", "unix": "16", "http": "64"}
 MACRO_NETWORKS = 10000
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -103,15 +110,16 @@ def macro_senders_file_zone(networks, extra_sender=None):
     return {f"{APEX}.toml": head, f"{APEX}.senders": "\n".join(lines) + "\n"}
 
 
-def query_file(path, kind, count=20000, seed=1):
-    """Mostly TXT at the apex, some SOA, NS and NXDOMAIN; in macro mode per-IP names too."""
+def query_file(path, kind, count=20000, seed=1, networks=MACRO_NETWORKS):
+    """Mostly TXT at the apex, some SOA, NS and NXDOMAIN; in macro mode per-IP names too,
+    spread over the addresses of a macro zone of `networks` networks."""
     rng = random.Random(seed)
     out = []
     for _ in range(count):
         x = rng.random()
         if kind == "macro" and x < 0.45:
             if rng.random() < 0.67:
-                a = 0x10000000 + rng.randrange(2 * MACRO_NETWORKS)  # half listed
+                a = 0x10000000 + rng.randrange(2 * networks)  # half listed
                 ip = f"{a >> 24}.{(a >> 16) & 255}.{(a >> 8) & 255}.{a & 255}"
             else:
                 ip = ".".join(f"{rng.randrange(16):x}" for _ in range(32))
@@ -171,16 +179,40 @@ class Canned:
         self.process.stop()
 
 
-class Setup:
-    """One pdns with one backend (or its bind backend), kept running for all rounds."""
+class BuiltBackend(harness.Backend):
+    """spf-backend from a given build rather than the one under test (--compare)."""
 
-    def __init__(self, work, backend_kind, connection, kind, caches, threads=None):
+    def __init__(self, binary, *args, **kwargs):
+        self.binary = binary
+        super().__init__(*args, **kwargs)
+
+    def argv(self, *extra):
+        return [self.binary, "--config", self.config_path, *extra]
+
+
+def spf_zones(kind, networks):
+    """The spf-backend zone folder: the shipped zones (flat), or a macro zone of `networks`
+    networks, written as [[senders]] tables up to MACRO_NETWORKS and as a senders_file
+    beyond (a million tables would take the loader most of a minute)."""
+    if kind == "flat":
+        return None
+    if networks <= MACRO_NETWORKS:
+        return {f"{APEX}.toml": macro_zone_text(networks)}
+    return macro_senders_file_zone(networks)
+
+
+class Setup:
+    """One pdns with one backend (or its bind backend), kept running for all rounds.
+    `binary`: an spf-backend other than the build's; `tag` tells two such setups apart."""
+
+    def __init__(self, work, backend_kind, connection, kind, caches, threads=None,
+                 binary=None, networks=MACRO_NETWORKS, tag=""):
         self.backend_kind = backend_kind  # bind, spf, canned
         self.connection = connection      # None for bind
         self.kind = kind                  # flat or macro
         self.caches = caches
         self.name = "bind" if backend_kind == "bind" else f"{backend_kind}-{connection}"
-        label = f"{self.name}-{kind}-{caches}" + (f"-t{threads}" if threads else "")
+        label = f"{self.name}-{kind}-{caches}" + (f"-t{threads}" if threads else "") + tag
         self.label = label
         self.backend = None
         extra = dict(CACHES_OFF if caches == "off" else CACHES_ON)
@@ -190,11 +222,10 @@ class Setup:
                                      extra=extra)
         else:
             if backend_kind == "spf":
-                zones = None if kind == "flat" else {
-                    f"{APEX}.toml": macro_zone_text(MACRO_NETWORKS)}
-                self.backend = harness.Backend(work, zones=zones, unix=connection == "unix",
-                                               http=connection == "http", name=label + "-be",
-                                               log_level="info")
+                options = dict(zones=spf_zones(kind, networks), unix=connection == "unix",
+                               http=connection == "http", name=label + "-be", log_level="info")
+                self.backend = (BuiltBackend(binary, work, **options) if binary
+                                else harness.Backend(work, **options))
                 self.backend.start()
                 backend_pid = self.backend.process.pid
             else:
@@ -437,6 +468,75 @@ def reload_under_load(work, seconds, reloads, rate=None, form="tables"):
 
 
 # ----------------------------------------------------------------------------------------
+# comparing two builds through pdns (--compare)
+
+# Case name: (connector, zone layout and query mix). "apex": the shipped zones and the flat
+# mix, mostly TXT at the apex; "macro": a macro zone of --networks IPv4 /32s and the macro
+# mix, 45 % of it per-IP names spread over the whole list.
+COMPARE_CASES = {"unix-apex": ("unix", "flat"), "http-apex": ("http", "flat"),
+                 "unix-macro": ("unix", "macro"), "http-macro": ("http", "macro")}
+
+
+def saturated(setup, queries, seconds):
+    """dnsperf at saturation: queries/s, failed queries, backend CPU microseconds a query."""
+    backend_pid = setup.pids()[1]
+    cpu = cpu_seconds(backend_pid)
+    run = dnsperf(setup.pdns.port, queries, seconds)
+    cpu = cpu_seconds(backend_pid) - cpu
+    return {"qps": run["qps"], "failed": run["lost"] + run["servfail"],
+            "backend_us": cpu * 1e6 / max(1, run["completed"])}
+
+
+def compare(work, build_b, case, rounds, seconds, networks, together=False):
+    """This build (A) against `build_b` (B): one pdns with each, caches off, on one connector
+    and zone; each round measures both one after the other, A first in odd rounds and B first
+    in even ones, so that the host's drift between rounds and the order within a round both
+    cancel in the round's B/A ratio. `together`: both at the same time in each round instead,
+    so that both see the same load from the rest of the host (a shared machine's load can
+    change more within seconds than the difference looked for). Returns the report's lines and
+    the failed queries."""
+    connection, kind = COMPARE_CASES[case]
+    binaries = {"A": harness.SETTINGS.binary,
+                "B": os.path.join(os.path.abspath(build_b), "backend", "spf-backend")}
+    setups = {tag: Setup(work, "spf", connection, kind, "off", binary=binary,
+                         networks=networks, tag=f"-{tag}")
+              for tag, binary in binaries.items()}
+    queries = query_file(work.sub(f"queries-{case}.txt"), kind, networks=networks)
+    for s in setups.values():  # warm-up: pdns's metadata cache, the backend's first pages
+        dnsperf(s.pdns.port, queries, 1)
+    runs = {"A": [], "B": []}
+    zone = "shipped zones" if kind == "flat" else f"macro zone of {networks} networks"
+    lines = [f"A: {binaries['A']}", f"B: {binaries['B']}",
+             f"{case}: {zone}, {connection} connector, caches off; {rounds} paired rounds "
+             f"of {seconds} s, " + ("A and B at once" if together else "A,B then B,A"), ""]
+    for r in range(rounds):
+        if together:
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                done = {tag: pool.submit(saturated, s, queries, seconds)
+                        for tag, s in setups.items()}
+            for tag, future in done.items():
+                runs[tag].append(future.result())
+        else:
+            for tag in ("A", "B") if r % 2 == 0 else ("B", "A"):
+                runs[tag].append(saturated(setups[tag], queries, seconds))
+        a, b = runs["A"][-1], runs["B"][-1]
+        order = "A+B" if together else "A,B" if r % 2 == 0 else "B,A"
+        lines.append(f"round {r + 1:>2} ({order}): A {a['qps']:>8.0f} q/s "
+                     f"{a['backend_us']:>5.1f} us/q   B {b['qps']:>8.0f} q/s "
+                     f"{b['backend_us']:>5.1f} us/q   B/A {b['qps'] / a['qps']:.3f}")
+        print(lines[-1], file=sys.stderr, flush=True)
+    for s in setups.values():
+        s.stop()
+    qps = median_spread([b["qps"] / a["qps"] for a, b in zip(runs["A"], runs["B"])])
+    cpu = median_spread([b["backend_us"] / a["backend_us"] for a, b in zip(runs["A"], runs["B"])])
+    failed = sum(r["failed"] for rs in runs.values() for r in rs)
+    lines += ["", f"B/A queries/s, median (min-max) of {rounds} rounds: {fmt(qps, 3)}",
+              f"B/A backend CPU per query:                 {fmt(cpu, 3)}",
+              f"failed queries (lost or SERVFAIL): {failed}"]
+    return lines, failed
+
+
+# ----------------------------------------------------------------------------------------
 # the table
 
 
@@ -552,33 +652,62 @@ def report(setups, runs, sweep, calls, inproc, reload, rounds, seconds):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    paragraphs = __doc__.split("\n\n")
+    parser = argparse.ArgumentParser(  # the first paragraph, then --compare's
+        description="\n\n".join([paragraphs[0]] + paragraphs[-2:]),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     # 6: the rounds of one setup spread by up to 10 % on a shared 2-core VM, and the order
-    # within a round (it flips every round) moves a ratio by a few percent: in the 5-round
-    # run of 2026-12-03 10:13, spf/canned averaged 0.965 in forward rounds and 0.974 in
-    # reverse ones over unix, 0.947 and 0.971 over HTTP. An even count weighs both alike.
+    # within a round (it flips every round) moves a ratio by a few percent. An even count
+    # weighs both orders alike.
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--seconds", type=int, default=4)
-    parser.add_argument("--quick", action="store_true", help="1 round of 1 s: a smoke test")
+    parser.add_argument("--quick", action="store_true",
+                        help="1 round of 1 s (with --compare 2 rounds, 20,000 networks): "
+                             "a smoke test")
     parser.add_argument("--build-dir", default=os.path.join(HERE, "..", "..", "build"))
     parser.add_argument("--json", help="also write the raw results here")
     parser.add_argument("--metadata-cache-ttl", default=CACHES_OFF["zone-metadata-cache-ttl"],
-                        help="zone-metadata-cache-ttl with caches off (0: the old runs)")
+                        help="zone-metadata-cache-ttl with caches off (0: pdns asks for "
+                             "metadata on every query)")
+    parser.add_argument("--compare", metavar="OTHER_BUILD_DIR",
+                        help="instead of the benchmark: this build's spf-backend (A) against "
+                             "OTHER_BUILD_DIR's (B) through pdns, caches off, in paired "
+                             "rounds; prints each round's B/A queries/s, their median and "
+                             "range (e.g. build B without a speed-only piece: below 0.98, "
+                             "the piece pays its way)")
+    parser.add_argument("--case", choices=sorted(COMPARE_CASES), default="unix-apex",
+                        help="with --compare: connector and zone; apex: the shipped zones, "
+                             "mostly TXT at the apex; macro: a macro zone of --networks /32s, "
+                             "45 %% per-IP names over the whole list (default unix-apex)")
+    parser.add_argument("--together", action="store_true",
+                        help="with --compare: run A and B at the same time in each round, "
+                             "not one after the other: on a host loaded by other work")
+    parser.add_argument("--networks", type=int, default=1000000,
+                        help="with --compare: the macro zone's networks (default 1000000, "
+                             "as inprocess_bench's big zone)")
     args = parser.parse_args()
     CACHES_OFF["zone-metadata-cache-ttl"] = args.metadata_cache_ttl
     if args.quick:
-        args.rounds, args.seconds = 1, 1
+        args.rounds, args.seconds = (2, 1) if args.compare else (1, 1)
+        args.networks = min(args.networks, 20000)
     global BUILD
     BUILD = os.path.abspath(args.build_dir)
     harness.SETTINGS.binary = os.path.join(BUILD, "backend", "spf-backend")
     harness.require_binary()
     work = harness.Workdir("bench")
+    if args.compare:
+        try:
+            lines, failed = compare(work, args.compare, args.case, args.rounds, args.seconds,
+                                    args.networks, args.together)
+        finally:
+            harness._kill_everything()
+        print("\n".join(lines))
+        import shutil
+        shutil.rmtree(work.path, ignore_errors=True)
+        return 1 if failed else 0
     try:
-        # In-process first, on a machine nothing else of ours has used yet, so that none of
-        # the pdns runs' aftermath can be in it. That was not why the cold per-IP figure
-        # (memory-bound) varied, though: 2.25x after the pdns runs at 13:18 on 2026-12-03,
-        # 2.31x measured first at 13:37, and 1.69-1.79x in eight runs of inprocess_bench
-        # alone in between and after; the host's memory at the time decides it.
+        # In-process first, before any pdns run has used the machine, so that none of their
+        # aftermath is in it.
         print("in-process ...", file=sys.stderr, flush=True)
         inproc = inprocess(args.quick)
         print("DNS through pdns ...", file=sys.stderr, flush=True)

@@ -40,7 +40,7 @@ int connect_to(const char* unix_path, int port) {
     return ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 ? fd : -1;
 }
 
-// pdns's REST encoding of a path segment: every byte but [A-Za-z0-9] as %xx (reference §3.1).
+// pdns's REST encoding of a path segment: every byte but [A-Za-z0-9] as %xx.
 std::string rest_encode(std::string_view text) {
     std::string out;
     char hex[4];

@@ -3,7 +3,7 @@
 // handful of fixed strings, single-threaded on epoll, over the unix connector (JSON lines)
 // and the HTTP connector (REST GET, post=1 and post_json bodies). It does the least any
 // backend must: find the method and the qname, pick a canned reply. Whatever pdns spends
-// on top of it is pdns's own cost; spf-backend is measured against it (tests/bench/README).
+// on top of it is pdns's own cost; spf-backend is measured against it (docs/performance.md).
 //
 //   canned_backend --unix PATH | --http PORT   [--mode flat|macro]
 //

@@ -287,7 +287,7 @@ int main(int argc, char** argv) {
                        sink += answer(snap, std::get<request>(parsed), scratch).size();
                    }));
         // The same over the HTTP connector, as an HTTP session does it: the request as pdns
-        // sends it (reference §14) into the session's buffer, taken by the fast path (which
+        // sends it into the session's buffer, taken by the fast path (which
         // pdns's requests always take), answered, and the response head written.
         const std::string http_text =
             "GET /dns/lookup/spf%2econnectoor%2ecom%2e/ANY HTTP/1.1\r\n"
@@ -339,13 +339,13 @@ int main(int argc, char** argv) {
         const request apex = lookup("spf.connectoor.com.", "ANY");
         // Two sets of per-IP names: 4096 addresses, a busy hour's worth, whose leaves and
         // index stay in the CPU's caches; and 65,536, which do not, so that nearly every
-        // lookup waits for memory (more distinct addresses cost the same: a million gave
-        // 282 ns per answer() against 283 ns). Half of each set is listed.
+        // lookup waits for memory (more distinct addresses cost no more). Half of each set
+        // is listed.
         const hot_set hot = make_hot_set(4096, networks, 7);
         const hot_set cold = make_hot_set(65536, networks, 8);
         // Rounds, apex and per-IP measured back to back in each, the ratio taken per round:
-        // one round's ratio moved between 1.7x and 2.4x from one run to the next on this
-        // shared host, which a median of rounds steadies.
+        // one round's ratio moves a lot from one run to the next on a shared host, which a
+        // median of rounds steadies.
         set_costs hot_costs, cold_costs;
         for (std::size_t round = 0; round < rounds; ++round) {
             for (const auto& [set, costs] :

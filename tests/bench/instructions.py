@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Instructions per backend call, spf-backend against canned, under callgrind.
 
-The profile behind the benchmark's ratios (README "Performance"): on a 2-core machine every
+The profile behind the benchmark's ratios (docs/performance.md): on a 2-core machine every
 instruction the backend runs is taken from pdns, and instruction counts, unlike times, do
 not depend on what else the machine is doing. For each connector, each backend runs under
 valgrind --tool=callgrind; its counters are zeroed once it is up (start-up left out), then

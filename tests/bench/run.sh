@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: MIT
 # The performance benchmark in one command: installs what is missing (deploy/install-deps.sh),
 # builds Release-with-debug-info into build/, and runs tests/bench/bench.py, which prints one
-# table (README "Performance"). Everything talks to 127.0.0.1 only. Arguments go to
+# table (docs/performance.md). Everything talks to 127.0.0.1 only. Arguments go to
 # bench.py: --rounds N (6), --seconds S (4), --quick (1 round of 1 s), --json FILE,
-# --metadata-cache-ttl T (60; 0 as in the runs before 2026-12-03).
+# --metadata-cache-ttl T (60); --compare OTHER_BUILD_DIR --case CASE for a paired A/B of two
+# builds through pdns instead of the benchmark (bench.py --help).
 # About 16 minutes with the defaults on a 2-core machine; run it on a quiet machine, and
 # compare ratios, not absolute numbers, between machines.
 set -euo pipefail

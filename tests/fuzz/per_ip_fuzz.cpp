@@ -10,7 +10,7 @@
 #include "../support/per_ip_plain_reading.h"
 #include "fuzz_support.h"
 #include "net/ip_network.h"
-#include "zone/per_ip.h"
+#include "query/per_ip_name.h"
 
 #include <boost/json/parse.hpp>
 #include <vector>

@@ -4,7 +4,7 @@
 // short name) and in the per_ip fuzz target (whatever the fuzzer makes).
 #pragma once
 
-#include "zone/per_ip.h"
+#include "query/per_ip_name.h"
 
 #include <string>
 #include <string_view>

@@ -3,30 +3,17 @@
 
 #include "net/ip_network.h"
 #include "query/notify_book.h"
+#include "query/per_ip_name.h"
+#include "util/ascii.h"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 
 namespace spfd {
 namespace {
-
-char ascii_lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-/// ascii_lower() on eight bytes at once: every qname is lower-cased before its lookup, and
-/// byte by byte that cost more than the lookup itself (callgrind, inprocess_bench). Bytes of
-/// 0x80 and above are left alone, as ascii_lower() leaves them.
-std::uint64_t ascii_lower8(std::uint64_t x) {
-    constexpr std::uint64_t ones = 0x0101010101010101;
-    const std::uint64_t low7 = x & (0x7f * ones);
-    const std::uint64_t at_least_a = low7 + (0x80 - 'A') * ones;   // top bit: low7 >= 'A'
-    const std::uint64_t beyond_z = low7 + (0x80 - 'Z' - 1) * ones; // top bit: low7 > 'Z'
-    const std::uint64_t upper = at_least_a & ~beyond_z & ~x & (0x80 * ones);
-    return x | (upper >> 2); // 0x80 >> 2 is the case bit, 0x20
-}
 
 char ascii_upper(char c) {
     return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
@@ -157,16 +144,7 @@ bool canonical_name(std::string_view name, std::string& buffer) {
     if (name.size() > max_name_text)
         return false;
     buffer.resize(name.size());
-    char* out = buffer.data();
-    std::size_t i = 0;
-    for (; i + 8 <= name.size(); i += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, name.data() + i, sizeof word);
-        word = ascii_lower8(word);
-        std::memcpy(out + i, &word, sizeof word);
-    }
-    for (; i < name.size(); ++i)
-        out[i] = ascii_lower(name[i]);
+    std::transform(name.begin(), name.end(), buffer.begin(), [](char c) { return ascii_lower(c); });
     if (buffer.empty() || buffer.back() != '.')
         buffer.push_back('.');
     return true;

@@ -2,9 +2,7 @@
 #include "query/plain_envelope.h"
 
 #include <algorithm>
-#include <bit>
 #include <cstdint>
-#include <cstring>
 
 namespace spfd {
 namespace {
@@ -12,28 +10,8 @@ namespace {
 using type = json_scalar::type;
 
 /// The first byte at or after `p` that ends or leaves a plain string: '"', '\\', a control
-/// byte, DEL or anything non-ASCII; `end` if there is none. Eight bytes at a time, since
-/// strings are most of a request's bytes. Each test below flags its first matching byte
-/// exactly and may flag bytes above it (borrows and carries run upwards only), so the
-/// lowest flagged byte of all is the first byte that matches any of them.
+/// byte, DEL or anything non-ASCII; `end` if there is none.
 const char* find_string_stop(const char* p, const char* end) {
-    constexpr std::uint64_t ones = 0x0101010101010101u;
-    constexpr std::uint64_t highs = 0x8080808080808080u;
-    const auto zero_bytes = [](std::uint64_t x) { return (x - ones) & ~x; };
-    while (end - p >= 8) {
-        std::uint64_t word;
-        std::memcpy(&word, p, sizeof word);
-        const std::uint64_t control = (word - ones * 0x20) & ~word;
-        const std::uint64_t high = (word + ones) | word; // 0x7f and up reach the high bit
-        const std::uint64_t quote = zero_bytes(word ^ (ones * '"'));
-        const std::uint64_t backslash = zero_bytes(word ^ (ones * '\\'));
-        if (const std::uint64_t flagged = (control | high | quote | backslash) & highs) {
-            if constexpr (std::endian::native == std::endian::little)
-                return p + std::countr_zero(flagged) / 8;
-            break;
-        }
-        p += 8;
-    }
     while (p < end && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20 &&
            static_cast<unsigned char>(*p) <= 0x7e)
         ++p;

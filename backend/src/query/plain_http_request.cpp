@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -37,60 +36,16 @@ bool is(char c, char_class wanted) {
     return (classes[static_cast<unsigned char>(c)] & wanted) != 0;
 }
 
-/// The first byte at or after `p` outside [lowest, 0x7e], or `end`. Eight bytes at a time:
-/// the scan runs over every byte of a request, and a byte loop cost 8 instructions a byte.
-/// In a word, a byte below `lowest` borrows and a byte above 0x7e carries only into the
-/// bytes above it, so the lowest flagged byte is the first one outside the range.
+/// The first byte at or after `p` outside [lowest, 0x7e], or `end`.
 const char* skip_printable(const char* p, const char* end, std::uint8_t lowest) {
-    constexpr std::uint64_t ones = 0x0101010101010101u;
-    constexpr std::uint64_t highs = 0x8080808080808080u;
-    while (end - p >= 8) {
-        std::uint64_t word;
-        std::memcpy(&word, p, sizeof word);
-        const std::uint64_t below = (word - ones * lowest) & ~word;
-        const std::uint64_t above = (word + ones) | word; // 0x7f and up reach the high bit
-        if (const std::uint64_t flagged = (below | above) & highs) {
-            if constexpr (std::endian::native == std::endian::little)
-                return p + std::countr_zero(flagged) / 8;
-            break;
-        }
-        p += 8;
-    }
     while (p < end && static_cast<unsigned char>(*p) >= lowest &&
            static_cast<unsigned char>(*p) <= 0x7e)
         ++p;
     return p;
 }
 
-/// Bytes in [lo, hi] of a word whose bytes are below 0x80, as their high bits. A byte of 0x80
-/// or more may carry into the bytes above it, which callers ignore: it is never in range.
-std::uint64_t in_range(std::uint64_t word, std::uint8_t lo, std::uint8_t hi) {
-    constexpr std::uint64_t ones = 0x0101010101010101u;
-    return (word + ones * (0x80u - lo)) & ~(word + ones * (0x7fu - hi));
-}
-
-/// The first byte at or after `p` that is not a token character, or `end`. Names are most
-/// of a request's bytes: eight at a time while they are letters, digits and '-', as pdns's
-/// are; bytewise from the first other one.
+/// The first byte at or after `p` that is not a token character, or `end`.
 const char* skip_token(const char* p, const char* end) {
-    constexpr std::uint64_t ones = 0x0101010101010101u;
-    constexpr std::uint64_t highs = 0x8080808080808080u;
-    constexpr std::uint64_t lows = 0x7f7f7f7f7f7f7f7fu;
-    while (end - p >= 8) {
-        std::uint64_t word;
-        std::memcpy(&word, p, sizeof word);
-        const std::uint64_t dashes = word ^ (ones * '-'); // zero where '-'
-        const std::uint64_t is_dash = ~(((dashes & lows) + lows) | dashes);
-        const std::uint64_t ok =
-            (in_range(word | (ones * 0x20), 'a', 'z') | in_range(word, '0', '9') | is_dash) &
-            ~word & highs;
-        if (ok != highs) {
-            if constexpr (std::endian::native == std::endian::little)
-                p += std::countr_zero(~ok & highs) / 8;
-            break;
-        }
-        p += 8;
-    }
     while (p < end && is(*p, token_char))
         ++p;
     return p;
@@ -98,20 +53,10 @@ const char* skip_token(const char* p, const char* end) {
 
 /// `name` is a token, `lower` a lower-case name of letters and '-'. For token characters,
 /// `c | 0x20` equals such a character only if `c` is that letter in either case or '-'.
-/// Eight bytes at a time: the zone id's name is 23 bytes long.
 bool name_is(std::string_view name, std::string_view lower) {
     if (name.size() != lower.size())
         return false;
-    constexpr std::uint64_t spaces = 0x2020202020202020u;
-    std::size_t i = 0;
-    for (; i + 8 <= name.size(); i += 8) {
-        std::uint64_t got, want;
-        std::memcpy(&got, name.data() + i, sizeof got);
-        std::memcpy(&want, lower.data() + i, sizeof want);
-        if ((got | spaces) != want)
-            return false;
-    }
-    for (; i < name.size(); ++i)
+    for (std::size_t i = 0; i < name.size(); ++i)
         if ((name[i] | 0x20) != lower[i])
             return false;
     return true;

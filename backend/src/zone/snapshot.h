@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "zone/per_ip.h"
+#include "net/ip_ranges.h"
 #include "zone/spf_record.h"
 #include "zone/zone_spec.h"
 

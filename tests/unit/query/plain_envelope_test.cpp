@@ -157,7 +157,7 @@ TEST_CASE("no prefix of an envelope is taken") {
 }
 
 TEST_CASE("a byte that ends a plain string, at every offset of a long one") {
-    // The scan goes eight bytes at a time; what stops it must count wherever it falls.
+    // What stops the string must count wherever it falls.
     const std::string name(40, 'n');
     for (std::size_t at = 0; at < name.size(); ++at) {
         CAPTURE(at);

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "zone/per_ip.h"
+#include "net/ip_ranges.h"
 
 #include <algorithm>
-#include <optional>
 
 namespace spfd {
 
@@ -10,9 +9,8 @@ namespace {
 
 // How many of the `n` values at `values` are <= `address`: `n` is a constant, so this is a
 // few vector compares, where a search would branch on coin flips for random addresses. The
-// count is 32 bits wide, as IPv4 keys are: a std::size_t count made the compiler widen each
-// compare's lanes to 64 bits before adding them, 11 ns of a 49 ns contains() (/tmp
-// microbenchmark, 900,000 ranges).
+// count is 32 bits wide, as IPv4 keys are: with a std::size_t count the compiler widens each
+// compare's lanes to 64 bits before adding them.
 template <std::size_t n, class Address>
 std::size_t count_not_above(const Address* values, Address address) {
     std::uint32_t count = 0;
@@ -22,7 +20,7 @@ std::size_t count_not_above(const Address* values, Address address) {
 }
 
 // Touching ranges as one (10.0.0.0-10.0.0.127 and 10.0.0.128-10.0.0.255 are one): what
-// range_index stores and ip_ranges::size() counts. `ranges` sorted, not overlapping.
+// range_index stores and counts. `ranges` sorted, not overlapping.
 template <class Address>
 std::vector<std::pair<Address, Address>>
 join_touching(const std::vector<std::pair<Address, Address>>& ranges) {
@@ -118,112 +116,7 @@ std::vector<std::pair<Address, Address>> ranges_of(const std::vector<ip_network>
 } // namespace
 
 ip_ranges::ip_ranges(const std::vector<ip_network>& networks)
-    : ip_ranges(join_touching(ranges_of<std::uint32_t>(networks, ip_family::v4)), networks) {}
-
-ip_ranges::ip_ranges(std::vector<std::pair<std::uint32_t, std::uint32_t>> v4,
-                     const std::vector<ip_network>& networks)
-    : v4_count_(v4.size()), v4_(dense_v4_.take(v4)),
+    : v4_(ranges_of<std::uint32_t>(networks, ip_family::v4)),
       v6_(ranges_of<uint128>(networks, ip_family::v6)) {}
-
-namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
-// The name nearly every per-IP query has: four decimal labels 0-255 as a receiver prints
-// them (no sign, no leading zero). nullopt for anything else, which the general reading
-// below then classifies. On its own because that reading carries an IPv6 value and three
-// flags through every character: a dotted quad took 323 instructions (callgrind,
-// inprocess_bench), 234 with this first.
-std::optional<std::uint32_t> read_dotted_quad(std::string_view labels) {
-    const char* p = labels.data();
-    const char* const end = p + labels.size();
-    std::uint32_t address = 0;
-    for (int label = 0; label < 4; ++label) {
-        if (label > 0) {
-            if (p == end || *p != '.')
-                return std::nullopt;
-            ++p;
-        }
-        const char* const start = p;
-        unsigned value = 0;
-        for (; p != end && p - start < 3 && static_cast<unsigned>(*p - '0') < 10; ++p)
-            value = value * 10 + static_cast<unsigned>(*p - '0');
-        const std::ptrdiff_t length = p - start;
-        if (length == 0 || value > 255 || (length > 1 && *start == '0'))
-            return std::nullopt;
-        address = (address << 8) | value;
-    }
-    if (p != end)
-        return std::nullopt;
-    return address;
-}
-
-} // namespace
-
-// One pass over the characters, no search for the dots: with a find() per label, this and
-// its memchr() calls were 15 % of a per-IP answer's samples (perf, a million networks),
-// and a name took 33 ns against 20 ns now.
-per_ip_name parse_per_ip_labels(std::string_view labels) {
-    per_ip_name out;
-    if (const auto quad = read_dotted_quad(labels)) {
-        out.kind = per_ip_name::address_v4;
-        out.v4 = *quad;
-        return out;
-    }
-    unsigned count = 0;
-    bool all_octets = true;
-    bool all_nibbles = true;
-    std::uint32_t v4 = 0;
-    uint128 v6 = 0;
-    const char* p = labels.data();
-    const char* const end = p + labels.size();
-    while (true) {
-        // One label: up to three characters, since a longer one is neither an octet nor a
-        // nibble.
-        const char* const start = p;
-        unsigned decimal = 0;
-        bool digits = true;
-        for (; p != end && *p != '.'; ++p) {
-            if (p - start == 3)
-                return out;
-            const bool digit = *p >= '0' && *p <= '9';
-            digits = digits && digit;
-            decimal = decimal * 10 + static_cast<unsigned>(*p - '0');
-        }
-        const std::size_t length = static_cast<std::size_t>(p - start);
-        if (++count > 32)
-            return out;
-        // A decimal label 0-255 as a receiver prints it: no sign, no leading zero.
-        const bool octet = length > 0 && digits && decimal <= 255 && !(length > 1 && *start == '0');
-        all_octets = all_octets && octet && count <= 4;
-        if (all_octets)
-            v4 = (v4 << 8) | decimal;
-        const int nibble = length == 1 ? hex_value(*start) : -1;
-        all_nibbles = all_nibbles && nibble >= 0;
-        if (all_nibbles)
-            v6 = (v6 << 4) | static_cast<uint128>(nibble);
-        if (!all_octets && !all_nibbles)
-            return out;
-        if (p == end)
-            break;
-        ++p; // the dot
-    }
-    if (all_octets && count == 4) {
-        out.kind = per_ip_name::address_v4;
-        out.v4 = v4;
-    } else if (all_nibbles && count == 32) {
-        out.kind = per_ip_name::address_v6;
-        out.v6 = v6;
-    } else if ((all_octets && count < 4) || (all_nibbles && count < 32)) {
-        out.kind = per_ip_name::ancestor;
-    }
-    return out;
-}
 
 } // namespace spfd

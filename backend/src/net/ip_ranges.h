@@ -1,20 +1,18 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "net/dense_blocks.h"
 #include "net/ip_network.h"
 #include "net/uint128.h"
 
 #include <cstdint>
-#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace spfd {
 
 /// Sorted, disjoint address ranges of one family, laid out for lookups that miss the cache
-/// and the TLB (a million ranges are 8 MiB: too many 4 KiB pages for the TLB; huge pages
-/// made no measurable difference). The ranges sit in leaves, first and last addresses side
+/// and the TLB (a million ranges are 8 MiB, far more 4 KiB pages than the TLB holds). The
+/// ranges sit in leaves, first and last addresses side
 /// by side, so that a lookup reads one leaf: two adjacent cache lines for IPv4. Above
 /// them, a static search tree of 16-key nodes (one cache line each for IPv4) over the
 /// leaves' first addresses: 4 node reads for a million IPv4 ranges, the upper ones cached,
@@ -29,9 +27,9 @@ template <class Address> class range_index {
 
   private:
     /// 16 IPv4 ranges (two cache lines, which the CPU fetches as a pair) rather than 8: half
-    /// as many leaves make the tree a level shorter for a million ranges, 73 -> 42 ns per
-    /// random lookup (/tmp microbenchmark). IPv6 keys are four times as wide: 8 of them
-    /// already take two lines.
+    /// as many leaves make the tree a level shorter for a million ranges, one dependent
+    /// memory read less per lookup. IPv6 keys are four times as wide: 8 of them already take
+    /// two lines.
     static constexpr std::size_t leaf_size = sizeof(Address) == 4 ? 16 : 8;
     static constexpr std::size_t fanout = 16;
 
@@ -52,44 +50,20 @@ template <class Address> class range_index {
 };
 
 /// The served networks as address ranges: "is this IP ours?" for the per-IP answers of
-/// macro mode, which are never rendered ahead of time. IPv4 /16s dense with ranges are
-/// bitmaps (dense_v4_blocks), the rest a range_index.
+/// macro mode, which are never rendered ahead of time.
 class ip_ranges {
   public:
     /// `networks` as aggregate() returns them: sorted, merged, IPv4 first.
     explicit ip_ranges(const std::vector<ip_network>& networks);
 
-    bool contains_v4(std::uint32_t address) const {
-        return dense_v4_.covers(address) ? dense_v4_.contains(address) : v4_.contains(address);
-    }
+    bool contains_v4(std::uint32_t address) const { return v4_.contains(address); }
     bool contains_v6(uint128 address) const { return v6_.contains(address); }
     /// Ranges after joining touching networks (10.0.0.0/25 and 10.0.0.128/25 are one).
-    std::size_t size() const { return v4_count_ + v6_.size(); }
-    /// IPv4 /16 blocks held as bitmaps (see dense_v4_blocks).
-    std::size_t dense_v4_block_count() const { return dense_v4_.block_count(); }
+    std::size_t size() const { return v4_.size() + v6_.size(); }
 
   private:
-    ip_ranges(std::vector<std::pair<std::uint32_t, std::uint32_t>> v4,
-              const std::vector<ip_network>& networks);
-
-    std::size_t v4_count_ = 0;
-    dense_v4_blocks dense_v4_;
-    range_index<std::uint32_t> v4_; ///< the IPv4 ranges outside dense_v4_'s blocks
+    range_index<std::uint32_t> v4_;
     range_index<uint128> v6_;
 };
-
-/// What the labels in front of `._ip.<zone>.` say. Receivers expand `%{i}` to a dotted
-/// quad for IPv4 and to 32 dot-separated nibbles for IPv6 (RFC 7208 §7.3), in either letter
-/// case. The ancestors of such names (1–3 decimal labels, 1–31 nibbles) exist as empty
-/// non-terminals: answering them NXDOMAIN would, by RFC 8020, tell resolvers that nothing
-/// below exists either.
-struct per_ip_name {
-    enum kind_type { address_v4, address_v6, ancestor, malformed } kind = malformed;
-    std::uint32_t v4 = 0;
-    uint128 v6 = 0;
-};
-
-/// `labels` is lower case, without the trailing `._ip.<zone>.` (e.g. "192.0.2.1").
-per_ip_name parse_per_ip_labels(std::string_view labels);
 
 } // namespace spfd
