@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Addresses and networks written as text, for the tests of the range index, its dense
-// blocks and the per-IP names.
+// Addresses and networks written as text, for the tests of the range index and the
+// per-IP names.
 
 #include "net/ip_network.h"
 
