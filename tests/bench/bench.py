@@ -280,8 +280,10 @@ def dnsperf(port, queries, seconds, max_qps=None, verbose=False):
     m = re.search(r"SERVFAIL (\d+)", out)
     result["servfail"] = int(m.group(1)) if m else 0
     if verbose:
+        # "> NOERROR name TXT 0.000213" per answer; a query that timed out is "> T name TXT",
+        # with no latency (it is counted as lost above).
         lat = sorted(float(line.rsplit(None, 1)[1]) for line in out.splitlines()
-                     if line.startswith("> "))
+                     if line.startswith("> ") and not line.startswith("> T "))
         if lat:
             result["p50_ms"] = lat[len(lat) // 2] * 1000
             result["p99_ms"] = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
