@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "zone/overflow.h"
+#include "zone/layout.h"
 
 namespace spfd {
 namespace {
