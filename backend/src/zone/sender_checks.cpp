@@ -11,7 +11,7 @@
 namespace spfd {
 namespace {
 
-// Very wide networks are more likely a typo than a plan (issue: /8 instead of /28).
+// Very wide networks are more likely a typo than a plan (a /8 typed for a /28).
 constexpr unsigned widest_plain_v4 = 24;
 constexpr unsigned widest_plain_v6 = 48;
 
@@ -23,28 +23,28 @@ std::string place(const zone_spec& zone, const sender& other, const sender& s) {
     return p.file + ":" + std::to_string(p.line);
 }
 
-} // namespace
+// Warnings per entry, at most a bounded number of each kind: a generated list with a
+// systematic mistake must not bury the one line that says so under a million.
+constexpr std::size_t shown_per_kind = 20;
 
-void check_senders(const zone_spec& zone, diagnostics& out) {
-    if (zone.senders.empty()) {
-        out.error(zone.senders_file.empty() ? source_position{zone.file, 0, 0}
-                                            : zone.senders_file_key,
-                  std::string(zone.senders_file.empty()
-                                  ? "no [[senders]] entries"
-                                  : "no [[senders]] entries and no lines in senders_file") +
-                      ": the record would authorise nobody, and every customer's mail would "
-                      "fail SPF");
-        return;
-    }
-    // Warnings per entry, at most a bounded number of each kind: a generated list with a
-    // systematic mistake must not bury the one line that says so under a million.
-    constexpr std::size_t shown_per_kind = 20;
-    std::size_t wide_count = 0, special_count = 0, covered_count = 0;
-    auto note_more = [&](std::size_t count, const char* what) {
-        if (count > shown_per_kind)
-            out.warning({zone.file, 0, 0},
-                        std::to_string(count - shown_per_kind) + " more " + what + " not shown");
-    };
+void note_more(const zone_spec& zone, std::size_t count, const char* what, diagnostics& out) {
+    if (count > shown_per_kind)
+        out.warning({zone.file, 0, 0},
+                    std::to_string(count - shown_per_kind) + " more " + what + " not shown");
+}
+
+void refuse_no_senders(const zone_spec& zone, diagnostics& out) {
+    out.error(zone.senders_file.empty() ? source_position{zone.file, 0, 0} : zone.senders_file_key,
+              std::string(zone.senders_file.empty()
+                              ? "no [[senders]] entries"
+                              : "no [[senders]] entries and no lines in senders_file") +
+                  ": the record would authorise nobody, and every customer's mail would "
+                  "fail SPF");
+}
+
+// Very wide and special-purpose networks, each entry on its own.
+void warn_unlikely_networks(const zone_spec& zone, diagnostics& out) {
+    std::size_t wide_count = 0, special_count = 0;
     for (const sender& s : zone.senders) {
         const unsigned widest =
             s.network.family() == ip_family::v4 ? widest_plain_v4 : widest_plain_v6;
@@ -58,12 +58,14 @@ void check_senders(const zone_spec& zone, diagnostics& out) {
                                            " address space, which does not send mail on the "
                                            "Internet; receivers will never see it");
     }
-    note_more(wide_count, "very wide networks");
-    note_more(special_count, "special-purpose networks");
+    note_more(zone, wide_count, "very wide networks", out);
+    note_more(zone, special_count, "special-purpose networks", out);
+}
 
-    // Exact duplicates are refused: a second copy of a line is usually a paste that was
-    // meant to be edited into a different address. Sorted indices, not a map: a million
-    // entries must stay cheap.
+// Exact duplicates are refused: a second copy of a line is usually a paste that was meant to
+// be edited into a different address. Sorted indices, not a map: a million entries must stay
+// cheap. Returns, per entry, whether it repeats an earlier one.
+std::vector<bool> refuse_duplicates(const zone_spec& zone, diagnostics& out) {
     std::vector<std::uint32_t> order(zone.senders.size());
     for (std::uint32_t i = 0; i < order.size(); ++i)
         order[i] = i;
@@ -87,7 +89,11 @@ void check_senders(const zone_spec& zone, diagnostics& out) {
                                          "; remove one of them");
         duplicate[order[k]] = true;
     }
+    return duplicate;
+}
 
+// Entries that a wider entry already covers add nothing to the record.
+void warn_covered(const zone_spec& zone, const std::vector<bool>& duplicate, diagnostics& out) {
     std::vector<ip_network> networks;
     std::vector<std::size_t> origin;
     networks.reserve(zone.senders.size());
@@ -97,6 +103,7 @@ void check_senders(const zone_spec& zone, diagnostics& out) {
             networks.push_back(zone.senders[i].network);
             origin.push_back(i);
         }
+    std::size_t covered_count = 0;
     for (const covered_network& c : find_covered(networks)) {
         if (++covered_count > shown_per_kind)
             continue;
@@ -106,7 +113,18 @@ void check_senders(const zone_spec& zone, diagnostics& out) {
                                            outer.text + "\" at " + place(zone, outer, inner) +
                                            "; it adds nothing to the record");
     }
-    note_more(covered_count, "covered entries");
+    note_more(zone, covered_count, "covered entries", out);
+}
+
+} // namespace
+
+void check_senders(const zone_spec& zone, diagnostics& out) {
+    if (zone.senders.empty()) {
+        refuse_no_senders(zone, out);
+        return;
+    }
+    warn_unlikely_networks(zone, out);
+    warn_covered(zone, refuse_duplicates(zone, out), out);
 }
 
 } // namespace spfd
