@@ -86,7 +86,7 @@ TEST_CASE(
     // A senders_file beside the zones folder, which the folder's own quiet check does not
     // see: half of it is written, the load starts, the rest follows 5 ms later. The load
     // must wait for the whole list. (A writer that pauses for longer than the settle time
-    // leaves a valid shorter list that no quiet check can tell apart: README "Faults".)
+    // leaves a valid shorter list that no quiet check can tell apart: docs/reliability.md.)
     test::zone_folder f("spfd-zone-files");
     std::filesystem::create_directories(f.root / "lists");
     std::ofstream(f.root / "zones" / "spf.connectoor.com.toml")
