@@ -57,46 +57,49 @@ std::string fingerprint(const compiled_zone& zone) {
     return h.hex();
 }
 
-} // namespace
+using network_list = std::shared_ptr<const std::vector<ip_network>>;
 
-std::optional<compiled_zone> compile_zone(const zone_spec& spec, int id, diagnostics& out) {
+// The senders' networks, aggregated and sorted: what the zone serves.
+network_list aggregated_networks(const zone_spec& spec) {
     std::vector<ip_network> networks;
     networks.reserve(spec.senders.size());
     for (const sender& s : spec.senders)
         networks.push_back(s.network);
-    auto aggregated = std::make_shared<const std::vector<ip_network>>(aggregate(networks));
+    return std::make_shared<const std::vector<ip_network>>(aggregate(networks));
+}
 
-    auto layout = lay_out(spec, *aggregated, out);
-    if (!layout)
-        return std::nullopt;
-
-    compiled_zone zone;
-    zone.soa = spec.soa;
-    zone_summary& sum = zone.summary;
+zone_summary summarise(const zone_spec& spec, int id, record_layout layout,
+                       const network_list& networks) {
+    zone_summary sum;
     sum.file = spec.file;
     sum.apex = spec.apex;
     sum.id = id;
     sum.sender_count = spec.senders.size();
-    sum.network_count = aggregated->size();
+    sum.network_count = networks->size();
     sum.configured = spec.overflow;
-    sum.mode = layout->mode;
-    sum.spf = std::move(layout->apex);
-    sum.children = std::move(layout->children);
-    sum.customer_lookups = layout->customer_lookups;
-    sum.networks = aggregated;
+    sum.mode = layout.mode;
+    sum.spf = std::move(layout.apex);
+    sum.children = std::move(layout.children);
+    sum.customer_lookups = layout.customer_lookups;
+    sum.networks = networks;
+    return sum;
+}
 
+void warn_near_budget(const zone_spec& spec, const spf_record& r, diagnostics& out) {
+    if (r.measures.answer_octets + near_budget_margin <= spec.max_answer_octets)
+        return;
     const source_position where =
         spec.senders.empty() ? source_position{spec.file, 0, 0} : spec.where(spec.senders.front());
-    auto warn_near_budget = [&](const std::string& name, const spf_record& r) {
-        if (r.measures.answer_octets + near_budget_margin > spec.max_answer_octets)
-            out.warning(where, "the SPF answer for " + name + " is " +
-                                   std::to_string(r.measures.answer_octets) +
-                                   " octets, close to the budget of " +
-                                   std::to_string(spec.max_answer_octets));
-    };
-    if (sum.mode == overflow_mode::flat)
-        warn_near_budget(spec.apex, sum.spf);
+    out.warning(where, "the SPF answer for " + spec.apex + " is " +
+                           std::to_string(r.measures.answer_octets) +
+                           " octets, close to the budget of " +
+                           std::to_string(spec.max_answer_octets));
+}
 
+// SOA (serial 0 until assign_serial), NS, the apex TXT, split children, and in macro mode
+// the _ip empty non-terminal with the per-IP answers below it.
+void add_records(const zone_spec& spec, compiled_zone& zone) {
+    const zone_summary& sum = zone.summary;
     const std::string apex = spec.apex + ".";
     zone.records.push_back({apex, "SOA", soa_content(spec.soa, 0), spec.soa.ttl});
     for (const std::string& ns : spec.nameservers)
@@ -108,9 +111,24 @@ std::optional<compiled_zone> compile_zone(const zone_spec& spec, int id, diagnos
     if (sum.mode == overflow_mode::macro) {
         const std::string parent = per_ip_parent(spec.apex) + ".";
         zone.records.push_back({parent, "ENT", "", spec.spf_ttl});
-        zone.per_ip = per_ip_zone{"." + parent, std::make_shared<const ip_ranges>(*aggregated),
-                                  spec.spf_ttl, id};
+        zone.per_ip = per_ip_zone{"." + parent, std::make_shared<const ip_ranges>(*sum.networks),
+                                  spec.spf_ttl, sum.id};
     }
+}
+
+} // namespace
+
+std::optional<compiled_zone> compile_zone(const zone_spec& spec, int id, diagnostics& out) {
+    const auto networks = aggregated_networks(spec);
+    auto layout = lay_out(spec, *networks, out);
+    if (!layout)
+        return std::nullopt;
+    compiled_zone zone;
+    zone.soa = spec.soa;
+    zone.summary = summarise(spec, id, std::move(*layout), networks);
+    if (zone.summary.mode == overflow_mode::flat)
+        warn_near_budget(spec, zone.summary.spf, out);
+    add_records(spec, zone);
     return zone;
 }
 
