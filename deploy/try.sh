@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Try it: installs the dependencies, builds, starts spf-backend with the shipped
+# Try it, as root (through sudo when not root and sudo exists, see deploy/as-root.sh):
+# installs the dependencies, builds, starts spf-backend with the shipped
 # config/backend.toml (unix socket build/run/backend.sock, HTTP 127.0.0.1:8053) and then a
 # real pdns_server on 127.0.0.1:5300 that asks it over the unix socket. Ctrl-C stops both.
 #
@@ -8,6 +9,8 @@
 # Debian's own pdns service (port 53) are neither read nor touched.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source deploy/as-root.sh
+as_root deploy/try.sh "$@"
 root=$PWD
 
 dns_port=5300

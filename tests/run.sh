@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Run all tests: installs the dependencies, builds, then runs every unit and integration
+# Run all tests, as root (through sudo when not root and sudo exists, see
+# deploy/as-root.sh): installs the dependencies, builds, then runs every unit and integration
 # test with ctest (2 at a time; each integration test uses its own free ports and folder).
 # Exits non-zero if anything fails. Extra arguments go to ctest, e.g. `-L integration`
 # or `-R serve`.
 #
-# Then the hardening stages (README "Reliability and security"), on one more build:
+# Then the hardening stages (docs/reliability.md), on one more build:
 # build-asan/, with clang, AddressSanitizer and UndefinedBehaviorSanitizer everywhere and
 # the libFuzzer targets (-DSPFD_SANITIZE=ON -DSPFD_FUZZ=ON), so that one build serves both:
 #   sanitizers  the same ctest run (same arguments) on build-asan/; any report fails
@@ -13,6 +14,8 @@
 # SPF_QUICK=1 skips both locally; CI (CI=true) always runs them.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source deploy/as-root.sh
+as_root tests/run.sh "$@"
 
 quick=${SPF_QUICK:-0}
 [[ ${CI:-} != true ]] || quick=0

@@ -12,6 +12,7 @@
 // Input: one record, its TXT character-strings already concatenated.
 #include "fuzz_support.h"
 #include "spf/check_host.h"
+#include "spf/limits.h"
 #include "spf/record_parser.h"
 
 using namespace spfd;

@@ -454,7 +454,7 @@ class Pdns:
             "security-poll-suffix": "",
             "distributor-threads": "2",
             "receiver-threads": "1",
-            # every query reaches the backend (reference §9)
+            # every query reaches the backend (pdns's caches: docs/design.md)
             "cache-ttl": "0",
             "query-cache-ttl": "0",
             "negquery-cache-ttl": "0",

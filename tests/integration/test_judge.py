@@ -38,10 +38,10 @@ ns1  IN A   127.0.0.1
 {extra}"""
 
 
-# The customer from the brief: nothing of their own, only us.
+# A customer with nothing of their own, only us.
 CUSTOMER = "customer.test"
 CUSTOMER_TXT = f"v=spf1 include:{APEX} -all"
-# The customer of spf-rules.md: their own MX, then us, softfail for the rest.
+# A typical customer: their own MX, then us, softfail for the rest.
 MX_CUSTOMER = "mx-customer.test"
 MX_CUSTOMER_TXT = f"v=spf1 mx include:{APEX} ~all"
 

@@ -735,7 +735,7 @@ class TestJudgesAtScale(unittest.TestCase):
             v4 = [(a, listed) for a, listed in samples if ":" not in a]
             v6 = [(a, listed) for a, listed in samples if ":" in a]
             per_ip = [(per_ip_name(a), a, listed) for a, listed in samples]
-            # receivers differ in nibble case (spf-rules §10)
+            # receivers differ in nibble case (RFC 7208 §7.3; docs/spf-rules.md)
             upper = [(per_ip_name(a, upper=True), a, listed) for a, listed in v6[:2] + v6[-2:]]
             per_ip += upper
             # first and last listed and unlisted of each family, and the upper-case ones

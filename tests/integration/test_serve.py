@@ -39,7 +39,7 @@ class ServeCore:
         r = self.pdns.dig(APEX, "TXT", "+noall", "+answer", "+comments")
         self.assertEqual(r.status, "NOERROR", r)
         self.assertIn("aa", r.flags, r)
-        self.assertEqual(len(r.answer), 1, r)  # exactly one TXT at the name (spf-rules §2)
+        self.assertEqual(len(r.answer), 1, r)  # exactly one TXT at the name (RFC 7208 §3.2, §4.5)
         rr = r.answer[0]
         self.assertEqual((rr.name, rr.ttl, rr.cls, rr.type), (APEX_DOT, TXT_TTL, "IN", "TXT"), r)
         self.assertEqual(txt_strings(rr.rdata), [SHIPPED_TXT], r)
@@ -118,7 +118,7 @@ class ServeFull(ServeCore):
 
     def test_any_over_udp_is_truncated(self):
         # Not ours: pdns's any-to-tcp=yes (default) answers every UDP ANY with TC=1 and no
-        # records, so the client retries over TCP (reference §6.2, §10 item 19).
+        # records, so the client retries over TCP (docs/design.md, "What pdns expects").
         r = self.pdns.dig(APEX, "ANY", "+notcp", "+ignore")
         self.assertEqual(r.status, "NOERROR", r)
         self.assertIn("tc", r.flags, r)
@@ -263,7 +263,7 @@ class TestLongRecord(harness.StackTestCase):
         for i, s in enumerate(strings):
             last = i == len(strings) - 1
             if not last:
-                # the separating space stays at the end of the earlier string (spf-rules §3)
+                # the separating space stays at the end of the earlier string (RFC 7208 §3.3)
                 self.assertTrue(s.endswith(" "), f"string {i} {s!r}\n{r}")
             self.assertFalse(s.startswith(" "), f"string {i} {s!r}\n{r}")
             self.assertNotIn("  ", s, r)

@@ -164,7 +164,7 @@ class TestZoneFileFaults(unittest.TestCase):
 
     def test_partial_file_cut_after_an_entry_is_published_with_warnings(self):
         # Indistinguishable from an edit that removes the last senders: published, and
-        # every dropped sender is named (README: write zone files by rename).
+        # every dropped sender is named (docs/reliability.md: write zone files by rename).
         self.write(load.zone_text(SENDERS_A[:1]))
         reply = load.admin_reload(self.backend)
         self.assertTrue(reply["published"], reply)

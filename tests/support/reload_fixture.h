@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// A reloader over a scratch zones folder, for the tests of the reload path and of what
-// reads its results (the admin endpoint, the diff).
+// A zones folder and a state folder of its own under /tmp, with the reloader that serves
+// them: for the tests of the reload path and of what reports on it (admin endpoint, diff).
 
 #include "support/zone_folder.h"
 #include "zone/reloader.h"
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -14,7 +15,6 @@
 
 namespace spfd::test {
 
-/// A reloader whose zones and state live in <tmp>/spfd-reloader-<pid>, removed afterwards.
 struct reload_fixture {
     std::filesystem::path root;
     server_config config;
@@ -23,8 +23,10 @@ struct reload_fixture {
     reloader zones{config, serials, snapshots};
 
     static std::filesystem::path make_root() {
-        auto root = std::filesystem::temp_directory_path() /
-                    ("spfd-reloader-" + std::to_string(::getpid()));
+        static std::atomic<int> counter{0};
+        auto root =
+            std::filesystem::temp_directory_path() /
+            ("spfd-reloader-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
         std::filesystem::remove_all(root);
         std::filesystem::create_directories(root / "zones");
         std::filesystem::create_directories(root / "state");
@@ -37,6 +39,7 @@ struct reload_fixture {
     }
     ~reload_fixture() { std::filesystem::remove_all(root); }
 
+    /// spf.connectoor.com's zone file with these `[[senders]]` tables.
     void write(const std::string& senders) {
         std::ofstream(root / "zones" / "spf.connectoor.com.toml") << zone_text(senders);
     }
@@ -44,8 +47,7 @@ struct reload_fixture {
     std::uint32_t served_serial() const { return snapshots.get()->zones().at(0).summary.serial; }
 };
 
-/// One sender, and two: a reload from `two` to `one` removes 176.9.5.158.
-const std::string one = "[[senders]]\nip4 = \"85.10.214.4\"\n";
-const std::string two = one + "[[senders]]\nip4 = \"176.9.5.158\"\n";
+inline const std::string one_sender = "[[senders]]\nip4 = \"85.10.214.4\"\n";
+inline const std::string two_senders = one_sender + "[[senders]]\nip4 = \"176.9.5.158\"\n";
 
 } // namespace spfd::test

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "customer/customer_check.h"
 
+#include "spf/limits.h"
 #include "spf/record_parser.h"
 
 #include <algorithm>
@@ -50,6 +51,24 @@ void add(customer_report& r, std::string code, std::string message) {
     r.problems.push_back({std::move(code), std::move(message), {}});
 }
 
+// The ip4/ip6 terms that cover some of our networks.
+std::vector<std::string> terms_listing_ours(const std::vector<spf_term>& terms,
+                                            const std::vector<ip_network>& ours) {
+    std::vector<std::string> out;
+    for (const spf_term& t : terms) {
+        if (t.kind != spf_term_kind::ip4 && t.kind != spf_term_kind::ip6)
+            continue;
+        const ip_network net =
+            t.address.is_v4()
+                ? ip_network(asio_ip::network_v4(t.address.to_v4(), t.prefix_length()).canonical())
+                : ip_network(asio_ip::network_v6(t.address.to_v6(), t.prefix_length()).canonical());
+        if (std::any_of(ours.begin(), ours.end(),
+                        [&](const ip_network& n) { return overlaps(net, n); }))
+            out.push_back(t.text);
+    }
+    return out;
+}
+
 // Problems visible in the record itself (not following includes).
 void judge_record(customer_report& r, const customer_options& o, const std::string& record) {
     const spf_parse_result parsed = parse_spf(record);
@@ -71,20 +90,7 @@ void judge_record(customer_report& r, const customer_options& o, const std::stri
     if (s.redirect_ignored)
         add(r, "redirect_with_all",
             "redirect= is ignored because the record has an 'all' (RFC 7208 §6.1)");
-    std::vector<std::string> direct;
-    for (const spf_term& t : parsed.terms) {
-        if (t.kind != spf_term_kind::ip4 && t.kind != spf_term_kind::ip6)
-            continue;
-        const ip_network net =
-            t.address.is_v4()
-                ? ip_network(asio_ip::network_v4(t.address.to_v4(), t.prefix_length()).canonical())
-                : ip_network(asio_ip::network_v6(t.address.to_v6(), t.prefix_length()).canonical());
-        for (const ip_network& ours : o.networks)
-            if (overlaps(net, ours)) {
-                direct.push_back(t.text);
-                break;
-            }
-    }
+    const std::vector<std::string> direct = terms_listing_ours(parsed.terms, o.networks);
     if (!direct.empty()) {
         std::string list;
         for (const std::string& d : direct)
@@ -174,29 +180,31 @@ std::string suggest_record(const std::string& record, const std::string& apex) {
     return out;
 }
 
-customer_report check_customer(spf_resolver& dns, const customer_options& o,
-                               const std::string& domain) {
-    customer_report r;
-    r.domain = normalized_domain(domain);
-    r.apex = normalized_domain(o.apex);
-    caching_resolver cache(dns);
+namespace {
 
-    const dns_lookup txt = cache.lookup(r.domain, dns_type::txt);
+// Reads the domain's SPF records (TXT, and the deprecated type 99); the TXT lookup's
+// outcome, or nothing after a DNS error (then r.dns_error says why).
+std::optional<dns_lookup::outcome> read_records(customer_report& r, spf_resolver& dns) {
+    const dns_lookup txt = dns.lookup(r.domain, dns_type::txt);
     if (txt.status == dns_lookup::outcome::error) {
         r.dns_error = "TXT lookup for " + r.domain + " failed: " + txt.error;
-        return r;
+        return std::nullopt;
     }
     for (const std::string& t : txt.records)
         if (is_spf_record(t))
             r.spf_records.push_back(t);
     std::sort(r.spf_records.begin(), r.spf_records.end());
-    const dns_lookup type99 = cache.lookup(r.domain, dns_type::spf);
+    const dns_lookup type99 = dns.lookup(r.domain, dns_type::spf);
     if (type99.status == dns_lookup::outcome::ok)
         r.type99 = type99.records;
+    return txt.status;
+}
 
+// How many records there are and of which type, then the record itself.
+void judge_records(customer_report& r, const customer_options& o, dns_lookup::outcome txt) {
     if (r.spf_records.empty())
         add(r, "no_record",
-            txt.status == dns_lookup::outcome::nxdomain
+            txt == dns_lookup::outcome::nxdomain
                 ? r.domain + " does not exist (NXDOMAIN)"
                 : r.domain + " has no SPF record: receivers cannot tell our mail from forgeries");
     if (r.spf_records.size() > 1)
@@ -210,15 +218,16 @@ customer_report check_customer(spf_resolver& dns, const customer_options& o,
                 ": receivers ignore them (RFC 7208 §3.1); delete them");
     if (!r.spf_records.empty())
         judge_record(r, o, primary_record(r));
+}
 
-    customer_options opts = o;
-    opts.apex = r.apex;
+// check_host() for each of our representative addresses, as the customer's receivers run it.
+void evaluate_senders(customer_report& r, const customer_options& o, spf_resolver& dns) {
     for (const customer_sender& s : representative_senders(o.networks)) {
         spf_request req;
         req.ip = s.ip;
         req.sender = o.local_part + "@" + r.domain;
         req.helo = o.helo;
-        sender_verdict v{s, check_host(cache, req, r.domain), false};
+        sender_verdict v{s, check_host(dns, req, r.domain), false};
         for (const spf_include_visit& i : v.evaluation.includes)
             if (i.domain == r.apex)
                 v.include_reached = true;
@@ -228,13 +237,16 @@ customer_report check_customer(spf_resolver& dns, const customer_options& o,
         r.verdicts.push_back(std::move(v));
     }
     r.include_present = r.include_present || r.include_reached;
+}
+
+// Our include: missing, or present but never reached.
+void judge_include(customer_report& r) {
     // An evaluation that ended in an error before our include says why on its own.
     const bool evaluation_aborted =
         std::any_of(r.verdicts.begin(), r.verdicts.end(), [](const sender_verdict& v) {
             return v.evaluation.result == spf_result::permerror ||
                    v.evaluation.result == spf_result::temperror;
         });
-
     if (!r.spf_records.empty() && !r.include_present)
         add(r, "include_missing", "the record does not include " + r.apex);
     else if (r.include_present && !r.include_reached && !evaluation_aborted &&
@@ -242,6 +254,10 @@ customer_report check_customer(spf_resolver& dns, const customer_options& o,
                           [](const auto& p) { return p.code == "include_after_all"; }))
         add(r, "include_not_reached",
             "include:" + r.apex + " is in the record but no evaluation reaches it");
+}
+
+// The limits of RFC 7208 §4.6.4, over the worst of our addresses.
+void judge_limits(customer_report& r) {
     if (r.max_lookups > spf_max_lookups)
         add(r, "too_many_lookups",
             "more than " + std::to_string(spf_max_lookups) +
@@ -252,7 +268,10 @@ customer_report check_customer(spf_resolver& dns, const customer_options& o,
             "more than " + std::to_string(spf_max_void_lookups) +
                 " void lookups (NXDOMAIN or empty answers, RFC 7208 §4.6.4): receivers return "
                 "permerror");
-    // One line per distinct outcome, naming the addresses that share it.
+}
+
+// One line per distinct outcome other than pass, naming the addresses that share it.
+void report_failing_senders(customer_report& r) {
     std::vector<std::pair<std::string, std::string>> failing; // outcome, addresses
     for (const sender_verdict& v : r.verdicts) {
         if (v.evaluation.result == spf_result::pass)
@@ -268,6 +287,24 @@ customer_report check_customer(spf_resolver& dns, const customer_options& o,
     }
     for (const auto& [outcome, addresses] : failing)
         add(r, "sender_not_pass", "our " + addresses + " get " + outcome);
+}
+
+} // namespace
+
+customer_report check_customer(spf_resolver& dns, const customer_options& o,
+                               const std::string& domain) {
+    customer_report r;
+    r.domain = normalized_domain(domain);
+    r.apex = normalized_domain(o.apex);
+    caching_resolver cache(dns);
+    const std::optional<dns_lookup::outcome> txt = read_records(r, cache);
+    if (!txt)
+        return r;
+    judge_records(r, o, *txt);
+    evaluate_senders(r, o, cache);
+    judge_include(r);
+    judge_limits(r);
+    report_failing_senders(r);
 
     const std::string current = r.spf_records.empty() ? "" : primary_record(r);
     r.change_needed = !(r.spf_records.size() == 1 && r.all_pass() && r.include_reached);

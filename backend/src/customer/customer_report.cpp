@@ -2,6 +2,7 @@
 #include "customer/customer_report.h"
 
 #include "customer/advice.h"
+#include "spf/limits.h"
 
 #include <boost/json.hpp>
 

@@ -53,6 +53,40 @@ bool contains(const std::vector<ip_network>& list, const ip_network& n) {
     return std::find(list.begin(), list.end(), n) != list.end();
 }
 
+// Whether an address of ours stays, comes or goes with the proposed list.
+std::string sender_status(const customer_sender& s, const std::vector<ip_network>& current,
+                          const std::vector<ip_network>& proposed) {
+    const auto covers = [&](const std::vector<ip_network>& list) {
+        return std::any_of(list.begin(), list.end(), [&](const ip_network& n) {
+            const auto mine = representative_senders({n});
+            return std::any_of(mine.begin(), mine.end(),
+                               [&](const customer_sender& m) { return m.ip == s.ip; });
+        });
+    };
+    const bool now = covers(current), then = covers(proposed);
+    return now && then ? "kept" : then ? "added" : "removed";
+}
+
+// Adds to `r` each address of one customer whose result differs between the two checks,
+// or the DNS error that kept the customer from being judged.
+void compare_reports(impact_report& r, const customer_report& before, const customer_report& after,
+                     const std::vector<ip_network>& current,
+                     const std::vector<ip_network>& proposed) {
+    if (!before.dns_error.empty() || !after.dns_error.empty()) {
+        r.errors.push_back(before.domain + ": " +
+                           (before.dns_error.empty() ? after.dns_error : before.dns_error));
+        return;
+    }
+    for (std::size_t i = 0; i < before.verdicts.size() && i < after.verdicts.size(); ++i) {
+        const sender_verdict& b = before.verdicts[i];
+        const sender_verdict& a = after.verdicts[i];
+        if (b.evaluation.result == a.evaluation.result)
+            continue;
+        r.changes.push_back({before.domain, b.sender, b.evaluation.result, a.evaluation.result,
+                             sender_status(b.sender, current, proposed)});
+    }
+}
+
 } // namespace
 
 snapshot_resolver::snapshot_resolver(std::shared_ptr<const snapshot> snap,
@@ -122,22 +156,12 @@ impact_report assess_impact(const std::vector<std::string>& domains,
                             const std::vector<ip_network>& proposed, const resolver_factory& live,
                             const resolver_factory& proposed_dns, unsigned jobs,
                             const batch_progress& progress) {
+    // Every address of either list is judged before and after, so each one's change shows.
     customer_options both = options;
     both.networks = current;
     for (const ip_network& n : proposed)
         if (!contains(both.networks, n))
             both.networks.push_back(n);
-    const auto status_of = [&](const customer_sender& s) {
-        const auto covers = [&](const std::vector<ip_network>& list) {
-            return std::any_of(list.begin(), list.end(), [&](const ip_network& n) {
-                const auto mine = representative_senders({n});
-                return std::any_of(mine.begin(), mine.end(),
-                                   [&](const customer_sender& m) { return m.ip == s.ip; });
-            });
-        };
-        const bool now = covers(current), then = covers(proposed);
-        return now && then ? "kept" : then ? "added" : "removed";
-    };
 
     const std::size_t total = domains.size() * 2;
     const auto halves = [&](std::size_t offset) -> batch_progress {
@@ -152,23 +176,8 @@ impact_report assess_impact(const std::vector<std::string>& domains,
 
     impact_report r;
     r.customers = domains.size();
-    for (std::size_t d = 0; d < domains.size(); ++d) {
-        if (!before[d].dns_error.empty() || !after[d].dns_error.empty()) {
-            r.errors.push_back(
-                before[d].domain + ": " +
-                (before[d].dns_error.empty() ? after[d].dns_error : before[d].dns_error));
-            continue;
-        }
-        for (std::size_t i = 0; i < before[d].verdicts.size() && i < after[d].verdicts.size();
-             ++i) {
-            const sender_verdict& b = before[d].verdicts[i];
-            const sender_verdict& a = after[d].verdicts[i];
-            if (b.evaluation.result == a.evaluation.result)
-                continue;
-            r.changes.push_back({before[d].domain, b.sender, b.evaluation.result,
-                                 a.evaluation.result, status_of(b.sender)});
-        }
-    }
+    for (std::size_t d = 0; d < domains.size(); ++d)
+        compare_reports(r, before[d], after[d], current, proposed);
     return r;
 }
 

@@ -2,6 +2,8 @@
 #include "probe/probe.h"
 
 #include "dns/client.h"
+#include "spf/check_host.h"
+#include "spf/limits.h"
 #include "spf/record_parser.h"
 
 #include <algorithm>
@@ -14,9 +16,8 @@
 namespace spfd {
 namespace {
 
-constexpr unsigned max_lookups = 10;     // RFC 7208 §4.6.4
-constexpr unsigned max_void_lookups = 2; // RFC 7208 §4.6.4
-constexpr unsigned max_depth = max_lookups + 1;
+// Deeper than this, some evaluation has already gone over the lookup limit.
+constexpr unsigned max_depth = spf_max_lookups + 1;
 constexpr std::uint16_t edns_buffer = 1232; // as dns_query() sends it
 constexpr std::size_t max_listed_terms = 5;
 
@@ -66,16 +67,6 @@ std::string list_terms(const std::vector<std::string>& terms) {
     return out;
 }
 
-std::string lower_name(std::string_view name) {
-    std::string out(name);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    while (!out.empty() && out.back() == '.')
-        out.pop_back();
-    return out;
-}
-
 bool usable(const txt_answer& a) {
     return a.answered() && a.rcode == 0 && !a.truncated && a.answer_rrs > 0;
 }
@@ -90,8 +81,9 @@ std::vector<std::string> spf_records(const std::vector<std::string>& txt) {
     return out;
 }
 
-// What customers' receivers get when our record's TXT query ends with `rcode`
-// (spf-rules.md, "How customers use our record").
+// What customers' receivers get when our record's TXT query ends with `rcode`: an include
+// whose target has no record is a permerror, a DNS error a temperror (RFC 7208 §5.2;
+// docs/spf-rules.md).
 std::string consequence(int rcode) {
     return rcode == 3 ? "customers' includes give permerror" : "customers get temperror";
 }
@@ -111,20 +103,12 @@ class lookup_counter {
             const spf_term& t = terms[i];
             if (summary.all_index && i > *summary.all_index)
                 break; // never evaluated (§5.1)
-            switch (t.kind) {
-            case spf_term_kind::a:
-            case spf_term_kind::mx:
-            case spf_term_kind::ptr:
-            case spf_term_kind::exists:
-                ++result_.lookups;
-                break;
-            case spf_term_kind::include:
-                ++result_.lookups;
+            // redirect= comes last, after every mechanism (§6.1): below.
+            if (t.kind == spf_term_kind::redirect || !costs_dns_lookup(t.kind))
+                continue;
+            ++result_.lookups;
+            if (t.kind == spf_term_kind::include)
                 follow(t, depth, path);
-                break;
-            default:
-                break;
-            }
         }
         if (summary.has_redirect && !summary.all_index && !over_limit())
             for (const spf_term& t : terms)
@@ -135,8 +119,10 @@ class lookup_counter {
     }
 
   private:
-    bool over_limit() const { return result_.lookups > max_lookups; }
+    bool over_limit() const { return result_.lookups > spf_max_lookups; }
 
+    // Counts the lookups of an include or redirect target's record, when the probe can
+    // know it: no macros, not too deep, within the targets a probe resolves.
     void follow(const spf_term& term, unsigned depth, const std::string& path) {
         const std::string where = path.empty() ? term.text : path + " -> " + term.text;
         if (term.has_macros) {
@@ -150,7 +136,22 @@ class lookup_counter {
             result_.unfollowed.push_back(where);
             return;
         }
-        const std::string name = lower_name(term.domain_spec);
+        const std::string name = normalized_domain(term.domain_spec);
+        const txt_answer* answer = answer_for(name, where);
+        if (!answer)
+            return;
+        const bool include = term.kind == spf_term_kind::include;
+        const std::string none_result =
+            include ? "receivers return permerror (§5.2)" : "receivers return permerror (§6.1)";
+        if (!answer_has_records(*answer, name, where, none_result))
+            return;
+        if (const auto parsed = target_record(answer->records, name, where, none_result))
+            count(parsed->terms, depth + 1, where);
+    }
+
+    // The target's answer, each name asked once per probe; nothing once the probe has
+    // resolved as many targets as it may.
+    const txt_answer* answer_for(const std::string& name, const std::string& where) {
         auto cached = answers_.find(name);
         if (cached == answers_.end()) {
             if (answers_.size() >= probe_max_followed_targets) {
@@ -159,29 +160,32 @@ class lookup_counter {
                                         std::to_string(probe_max_followed_targets) +
                                         " targets; the lookup count is a lower bound");
                 result_.unfollowed.push_back(where);
-                return;
+                return nullptr;
             }
             cached = answers_.emplace(name, lookup_(name)).first;
         }
-        const txt_answer& a = cached->second;
-        const bool include = term.kind == spf_term_kind::include;
-        const std::string none_result =
-            include ? "receivers return permerror (§5.2)" : "receivers return permerror (§6.1)";
+        return &cached->second;
+    }
+
+    // Whether the answer holds TXT records; otherwise says what receivers make of it.
+    // NXDOMAIN and an empty answer are void lookups (§4.6.4).
+    bool answer_has_records(const txt_answer& a, const std::string& name, const std::string& where,
+                            const std::string& none_result) {
         if (!a.answered()) {
             result_.add_problem(probe_critical, where + ": no answer for " + name + " (" +
                                                     a.failure + "); receivers get temperror");
-            return;
+            return false;
         }
         if (a.rcode == 3) {
             ++result_.void_lookups;
             result_.add_problem(probe_critical,
                                 where + ": " + name + " is NXDOMAIN; " + none_result);
-            return;
+            return false;
         }
         if (a.rcode == 2) {
             result_.add_problem(probe_critical,
                                 where + ": SERVFAIL for " + name + "; receivers get temperror");
-            return;
+            return false;
         }
         if (a.rcode != 0 || a.truncated) {
             result_.add_problem(probe_warning,
@@ -189,30 +193,37 @@ class lookup_counter {
                                     (a.truncated ? std::string("truncated") : rcode_name(a.rcode)) +
                                     " for " + name + "; the lookup count is a lower bound");
             result_.unfollowed.push_back(where);
-            return;
+            return false;
         }
         if (a.records.empty()) {
             ++result_.void_lookups;
             result_.add_problem(probe_critical,
                                 where + ": no TXT record at " + name + "; " + none_result);
-            return;
+            return false;
         }
-        const std::vector<std::string> records = spf_records(a.records);
+        return true;
+    }
+
+    // The target's single, well-formed v=spf1 record; otherwise says why there is none.
+    std::optional<spf_parse_result> target_record(const std::vector<std::string>& txt,
+                                                  const std::string& name, const std::string& where,
+                                                  const std::string& none_result) {
+        const std::vector<std::string> records = spf_records(txt);
         if (records.size() != 1) {
             result_.add_problem(probe_critical, where + ": " + std::to_string(records.size()) +
                                                     " v=spf1 records at " + name + "; " +
                                                     none_result);
-            return;
+            return std::nullopt;
         }
-        const spf_parse_result parsed = parse_spf(records.front());
+        spf_parse_result parsed = parse_spf(records.front());
         if (!parsed.errors.empty()) {
             const spf_finding& e = parsed.errors.front();
             result_.add_problem(probe_critical, where + ": syntax error in " + name + " at '" +
                                                     e.term + "': " + e.message +
                                                     "; receivers return permerror");
-            return;
+            return std::nullopt;
         }
-        count(parsed.terms, depth + 1, where);
+        return parsed;
     }
 
     const txt_lookup& lookup_;
@@ -235,6 +246,134 @@ class dns_client {
     dns_server server_;
     unsigned& queries_;
 };
+
+// A result with the name and thresholds filled in, and nothing measured yet.
+probe_result empty_result(const probe_options& options) {
+    probe_result result;
+    result.name = options.name;
+    result.warn_octets = options.warn_octets;
+    result.crit_octets = options.crit_octets;
+    return result;
+}
+
+// Step 1: every transport must answer NOERROR with data and, without EDNS, untruncated.
+void judge_transports(probe_result& result, const probe_options& options, const txt_answer& udp,
+                      const txt_answer& edns, const txt_answer& tcp) {
+    for (const txt_answer* a : {&udp, &edns, &tcp}) {
+        const std::string& t = a->transport;
+        if (!a->answered()) {
+            result.add_problem(probe_critical, t + ": " + a->failure);
+            continue;
+        }
+        if (a->rcode == 0)
+            (a == &udp    ? result.udp_octets
+             : a == &edns ? result.edns_octets
+                          : result.tcp_octets) = a->octets;
+        if (a->rcode != 0) {
+            result.add_problem(probe_critical, t + ": " + rcode_name(a->rcode) + " for " +
+                                                   options.name + "; " + consequence(a->rcode));
+        } else if (a->truncated) {
+            if (a == &udp) {
+                result.truncated_without_edns = true;
+                result.add_problem(probe_critical, "udp: truncated (TC) without EDNS: the answer "
+                                                   "does not fit 512 octets; receivers must retry "
+                                                   "over TCP");
+            } else {
+                result.add_problem(probe_critical,
+                                   t + ": truncated (TC)" +
+                                       (a == &edns
+                                            ? std::string(" even with a ") +
+                                                  std::to_string(edns_buffer) + "-octet EDNS buffer"
+                                            : std::string()));
+            }
+        } else if (a->answer_rrs == 0) {
+            result.add_problem(probe_critical, t + ": empty answer (NODATA) for " + options.name +
+                                                   "; customers' includes give permerror");
+        }
+    }
+}
+
+// Step 2: the answer size, as receivers without EDNS see it.
+void judge_size(probe_result& result, const probe_options& options, const txt_answer& udp,
+                const txt_answer& tcp) {
+    if (usable(udp))
+        result.answer_octets = udp.octets;
+    else if (usable(tcp))
+        result.answer_octets = tcp.octets;
+    if (result.answer_octets >= options.crit_octets && result.answer_octets > 0)
+        result.add_problem(probe_critical, "answer is " + std::to_string(result.answer_octets) +
+                                               " octets, at or over the critical " +
+                                               std::to_string(options.crit_octets));
+    else if (result.answer_octets >= options.warn_octets && result.answer_octets > 0)
+        result.add_problem(probe_warning, "answer is " + std::to_string(result.answer_octets) +
+                                              " octets, at or over the warning " +
+                                              std::to_string(options.warn_octets));
+}
+
+// Step 3: exactly one v=spf1 record, the same over every transport; sets result.record.
+// TCP is never truncated, so it is the reference.
+bool find_record(probe_result& result, const probe_options& options, const txt_answer& udp,
+                 const txt_answer& edns, const txt_answer& tcp) {
+    const txt_answer* reference = nullptr;
+    for (const txt_answer* a : {&tcp, &edns, &udp})
+        if (!reference && usable(*a))
+            reference = a;
+    if (!reference)
+        return false;
+    for (const txt_answer* a : {&tcp, &edns, &udp})
+        if (a != reference && usable(*a) &&
+            spf_records(a->records) != spf_records(reference->records))
+            result.add_problem(probe_warning, a->transport + " serves a different record than " +
+                                                  reference->transport);
+    const std::vector<std::string> records = spf_records(reference->records);
+    if (records.size() != 1) {
+        result.add_problem(probe_critical,
+                           std::to_string(records.size()) + " v=spf1 records among " +
+                               std::to_string(reference->records.size()) + " TXT records at " +
+                               options.name + "; " +
+                               (records.empty() ? "customers' includes give permerror"
+                                                : "receivers return permerror (§4.5)"));
+        return false;
+    }
+    result.record = records.front();
+    return true;
+}
+
+// The lookup count against the limits (§4.6.4) and against what the zone files planned.
+void judge_lookups(probe_result& result, const probe_options& options) {
+    if (result.lookups > spf_max_lookups)
+        result.add_problem(probe_critical, std::to_string(result.lookups) +
+                                               "+ DNS lookups, over the limit of " +
+                                               std::to_string(spf_max_lookups) +
+                                               " (§4.6.4): receivers return permerror");
+    else if (result.lookups > options.planned_lookups)
+        result.add_problem(probe_warning,
+                           "the record costs " + std::to_string(result.lookups) +
+                               " DNS lookups (planned: " + std::to_string(options.planned_lookups) +
+                               "): each customer's include now costs 1 + " +
+                               std::to_string(result.lookups) + " of their " +
+                               std::to_string(spf_max_lookups));
+    if (result.void_lookups > spf_max_void_lookups)
+        result.add_problem(probe_critical, std::to_string(result.void_lookups) +
+                                               " void lookups, over the limit of " +
+                                               std::to_string(spf_max_void_lookups) +
+                                               " (§4.6.4): receivers return permerror");
+}
+
+// Step 4: the record's syntax, then the lookups an evaluation of it costs.
+void judge_record(probe_result& result, const probe_options& options, const txt_lookup& lookup) {
+    const spf_parse_result parsed = parse_spf(result.record);
+    for (const spf_finding& e : parsed.errors)
+        result.add_problem(probe_critical, "syntax error at '" + e.term + "': " + e.message +
+                                               "; customers' includes give permerror");
+    for (const spf_finding& w : parsed.warnings)
+        result.add_problem(probe_warning, "'" + w.term + "': " + w.message);
+    if (!parsed.ok())
+        return;
+    result.lookups_counted = true;
+    lookup_counter(lookup, result).count(parsed.terms, 0, "");
+    judge_lookups(result, options);
+}
 
 } // namespace
 
@@ -294,9 +433,10 @@ std::string probe_result::summary_line() const {
     line += " | size=" + value(answer_octets > 0, answer_octets, "B") + ";" +
             std::to_string(warn_octets) + ";" + std::to_string(crit_octets);
     line += " edns_size=" + value(edns_octets > 0, edns_octets, "B");
-    line += " lookups=" + value(lookups_counted, lookups, "") + ";;" + std::to_string(max_lookups);
+    line +=
+        " lookups=" + value(lookups_counted, lookups, "") + ";;" + std::to_string(spf_max_lookups);
     line += " void=" + value(lookups_counted, void_lookups, "") + ";;" +
-            std::to_string(max_void_lookups);
+            std::to_string(spf_max_void_lookups);
     return line;
 }
 
@@ -321,112 +461,13 @@ std::optional<std::string> describe_drift(std::string_view served, std::string_v
 probe_result evaluate_probe(const probe_options& options, const txt_answer& udp,
                             const txt_answer& edns, const txt_answer& tcp,
                             const txt_lookup& lookup) {
-    probe_result result;
-    result.name = options.name;
-    result.warn_octets = options.warn_octets;
-    result.crit_octets = options.crit_octets;
-
-    // 1. Every transport must answer NOERROR with data and, without EDNS, untruncated.
-    for (const txt_answer* a : {&udp, &edns, &tcp}) {
-        const std::string& t = a->transport;
-        if (!a->answered()) {
-            result.add_problem(probe_critical, t + ": " + a->failure);
-            continue;
-        }
-        if (a->rcode == 0)
-            (a == &udp    ? result.udp_octets
-             : a == &edns ? result.edns_octets
-                          : result.tcp_octets) = a->octets;
-        if (a->rcode != 0) {
-            result.add_problem(probe_critical, t + ": " + rcode_name(a->rcode) + " for " +
-                                                   options.name + "; " + consequence(a->rcode));
-        } else if (a->truncated) {
-            if (a == &udp) {
-                result.truncated_without_edns = true;
-                result.add_problem(probe_critical, "udp: truncated (TC) without EDNS: the answer "
-                                                   "does not fit 512 octets; receivers must retry "
-                                                   "over TCP");
-            } else {
-                result.add_problem(probe_critical,
-                                   t + ": truncated (TC)" +
-                                       (a == &edns
-                                            ? std::string(" even with a ") +
-                                                  std::to_string(edns_buffer) + "-octet EDNS buffer"
-                                            : std::string()));
-            }
-        } else if (a->answer_rrs == 0) {
-            result.add_problem(probe_critical, t + ": empty answer (NODATA) for " + options.name +
-                                                   "; customers' includes give permerror");
-        }
-    }
-
-    // 2. The answer size, as receivers without EDNS see it.
-    if (usable(udp))
-        result.answer_octets = udp.octets;
-    else if (usable(tcp))
-        result.answer_octets = tcp.octets;
-    if (result.answer_octets >= options.crit_octets && result.answer_octets > 0)
-        result.add_problem(probe_critical, "answer is " + std::to_string(result.answer_octets) +
-                                               " octets, at or over the critical " +
-                                               std::to_string(options.crit_octets));
-    else if (result.answer_octets >= options.warn_octets && result.answer_octets > 0)
-        result.add_problem(probe_warning, "answer is " + std::to_string(result.answer_octets) +
-                                              " octets, at or over the warning " +
-                                              std::to_string(options.warn_octets));
-
-    // 3. Exactly one v=spf1 record. TCP is never truncated, so it is the reference.
-    const txt_answer* reference = nullptr;
-    for (const txt_answer* a : {&tcp, &edns, &udp})
-        if (!reference && usable(*a))
-            reference = a;
-    if (!reference)
+    probe_result result = empty_result(options);
+    judge_transports(result, options, udp, edns, tcp);
+    judge_size(result, options, udp, tcp);
+    if (!find_record(result, options, udp, edns, tcp))
         return result;
-    for (const txt_answer* a : {&tcp, &edns, &udp})
-        if (a != reference && usable(*a) &&
-            spf_records(a->records) != spf_records(reference->records))
-            result.add_problem(probe_warning, a->transport + " serves a different record than " +
-                                                  reference->transport);
-    const std::vector<std::string> records = spf_records(reference->records);
-    if (records.size() != 1) {
-        result.add_problem(probe_critical,
-                           std::to_string(records.size()) + " v=spf1 records among " +
-                               std::to_string(reference->records.size()) + " TXT records at " +
-                               options.name + "; " +
-                               (records.empty() ? "customers' includes give permerror"
-                                                : "receivers return permerror (§4.5)"));
-        return result;
-    }
-    result.record = records.front();
-
-    // 4. Syntax, then the lookups an evaluation of the record costs.
-    const spf_parse_result parsed = parse_spf(result.record);
-    for (const spf_finding& e : parsed.errors)
-        result.add_problem(probe_critical, "syntax error at '" + e.term + "': " + e.message +
-                                               "; customers' includes give permerror");
-    for (const spf_finding& w : parsed.warnings)
-        result.add_problem(probe_warning, "'" + w.term + "': " + w.message);
-    if (parsed.ok()) {
-        result.lookups_counted = true;
-        lookup_counter(lookup, result).count(parsed.terms, 0, "");
-        if (result.lookups > max_lookups)
-            result.add_problem(probe_critical, std::to_string(result.lookups) +
-                                                   "+ DNS lookups, over the limit of " +
-                                                   std::to_string(max_lookups) +
-                                                   " (§4.6.4): receivers return permerror");
-        else if (result.lookups > options.planned_lookups)
-            result.add_problem(probe_warning, "the record costs " + std::to_string(result.lookups) +
-                                                  " DNS lookups (planned: " +
-                                                  std::to_string(options.planned_lookups) +
-                                                  "): each customer's include now costs 1 + " +
-                                                  std::to_string(result.lookups) + " of their 10");
-        if (result.void_lookups > max_void_lookups)
-            result.add_problem(probe_critical, std::to_string(result.void_lookups) +
-                                                   " void lookups, over the limit of " +
-                                                   std::to_string(max_void_lookups) +
-                                                   " (§4.6.4): receivers return permerror");
-    }
-
-    // 5. Drift between what is served and what the zone files say.
+    judge_record(result, options, lookup);
+    // Step 5: drift between what is served and what the zone files say.
     if (options.expected_record)
         if (auto drift = describe_drift(result.record, *options.expected_record))
             result.add_problem(probe_warning, std::move(*drift));
@@ -465,10 +506,7 @@ probe_result run_probe(const probe_options& options) {
         check_dns_server(dns_server{options.server, options.port, options.timeout, false});
     const bool name_ok = !options.name.empty() && is_valid_dns_name(options.name);
     if (bad_server || !name_ok || options.warn_octets > options.crit_octets) {
-        probe_result result;
-        result.name = options.name;
-        result.warn_octets = options.warn_octets;
-        result.crit_octets = options.crit_octets;
+        probe_result result = empty_result(options);
         result.add_problem(probe_unknown,
                            bad_server ? *bad_server
                            : !name_ok ? "'" + options.name + "' is not a valid DNS name"

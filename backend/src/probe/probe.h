@@ -2,8 +2,8 @@
 #pragma once
 
 // The monitoring probe: asks one server for `<name> TXT` the ways receivers do and judges
-// the answers by spf-rules.md. The judging is pure (evaluate_probe); only run_probe() and
-// its ldns queries touch the network, and only the configured server:port.
+// the answers by the rules of RFC 7208 (docs/spf-rules.md). The judging is pure (evaluate_probe);
+// only run_probe() and its ldns queries touch the network, and only the configured server:port.
 
 #include "dns/client.h"
 

@@ -2,6 +2,7 @@
 #include "query/http_request.h"
 
 #include "query/envelope.h"
+#include "util/ascii.h"
 
 #include <algorithm>
 #include <array>
@@ -11,16 +12,6 @@
 
 namespace spfd {
 namespace {
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /// Where the next '%' (or in a form, '+') is; text.size() if none. Not find_first_of(),
 /// which in libstdc++ calls memchr on the set once per character of `text`: callgrind
@@ -52,8 +43,8 @@ bool percent_decode(std::string_view text, bool form, std::string& out) {
         }
         if (text.size() < 3)
             return false;
-        const int high = hex_digit(text[1]);
-        const int low = hex_digit(text[2]);
+        const int high = hex_value(text[1]);
+        const int low = hex_value(text[2]);
         if (high < 0 || low < 0)
             return false;
         out.push_back(static_cast<char>(high * 16 + low));
@@ -79,10 +70,7 @@ std::string_view trim_left(std::string_view text) {
 /// client sent the absolute form (RFC 9112 §3.2.2).
 std::string_view path_of(std::string_view target) {
     constexpr std::string_view scheme = "http://";
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (target.size() >= scheme.size() &&
-        std::equal(scheme.begin(), scheme.end(), target.begin(),
-                   [&](char a, char b) { return a == lower(b); })) {
+    if (istarts_with(target, scheme)) {
         target.remove_prefix(scheme.size());
         const auto slash = target.find('/');
         target = slash == std::string_view::npos ? std::string_view{} : target.substr(slash);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "spf/check_host.h"
 
+#include "spf/limits.h"
+#include "spf/macro_string.h"
 #include "spf/record_parser.h"
+#include "util/ascii.h"
 
 #include <algorithm>
 #include <array>
@@ -12,10 +15,6 @@ namespace spfd {
 namespace asio_ip = boost::asio::ip;
 
 namespace {
-
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 // §4.3: labels of 1-63 octets, at least two of them... one label is not a domain either.
 bool valid_domain(std::string_view name) {
@@ -64,14 +63,13 @@ bool in_network(const asio_ip::address& client, const asio_ip::address& network,
 std::string ip_macro(const asio_ip::address& ip) {
     if (ip.is_v4())
         return ip.to_string();
-    static constexpr char hex[] = "0123456789abcdef";
     std::string out;
     for (std::uint8_t b : ip.to_v6().to_bytes()) {
         if (!out.empty())
             out += '.';
-        out += hex[b >> 4];
+        out += lower_hex_digits[b >> 4];
         out += '.';
-        out += hex[b & 15];
+        out += lower_hex_digits[b & 15];
     }
     return out;
 }
@@ -122,6 +120,97 @@ std::pair<std::string, std::string> split_sender(const std::string& sender) {
         return {"postmaster", sender};
     std::string local = sender.substr(0, at);
     return {local.empty() ? "postmaster" : local, sender.substr(at + 1)};
+}
+
+// What the macro letters stand for (§7.3), worked out once per expansion.
+struct macro_inputs {
+    explicit macro_inputs(const macro_values& v)
+        : values(v), ip(unmapped(v.ip)), sender_parts(split_sender(v.sender)) {}
+    const macro_values& values;
+    asio_ip::address ip;
+    std::pair<std::string, std::string> sender_parts; // local-part, domain
+};
+
+// The value of a macro letter before transformers. c, r and t reach here only in
+// explanation text: parse_macro_string() refuses them in domain-specs (§7.2).
+std::string letter_value(char letter, const macro_inputs& in) {
+    switch (ascii_lower(letter)) {
+    case 's':
+        return in.values.sender;
+    case 'l':
+        return in.sender_parts.first;
+    case 'o':
+        return in.sender_parts.second;
+    case 'd':
+        return in.values.domain;
+    case 'i':
+        return ip_macro(in.ip);
+    case 'v':
+        return in.ip.is_v4() ? "in-addr" : "ip6";
+    case 'h':
+        return in.values.helo;
+    case 'c':
+        return in.ip.to_string();
+    case 't':
+        return std::to_string(std::time(nullptr));
+    default: // p (the validated name needs PTR lookups) and r
+        return "unknown";
+    }
+}
+
+// The transformers (§7.3): split on the delimiters, reverse, keep the rightmost parts,
+// join with dots.
+std::string transformed(std::string value, const macro_piece& macro) {
+    const std::string_view delimiters = macro.delimiters.empty() ? "." : macro.delimiters;
+    if (macro.keep == 0 && !macro.reverse && delimiters == ".")
+        return value;
+    std::vector<std::string> parts;
+    std::string part;
+    for (char ch : value) {
+        if (delimiters.find(ch) != std::string_view::npos) {
+            parts.push_back(std::move(part));
+            part.clear();
+        } else {
+            part += ch;
+        }
+    }
+    parts.push_back(std::move(part));
+    if (macro.reverse)
+        std::reverse(parts.begin(), parts.end());
+    if (macro.keep > 0 && macro.keep < parts.size())
+        parts.erase(parts.begin(), parts.end() - static_cast<std::ptrdiff_t>(macro.keep));
+    std::string out;
+    for (std::size_t k = 0; k < parts.size(); ++k)
+        out += (k ? "." : "") + parts[k];
+    return out;
+}
+
+std::string expanded(const macro_piece& piece, const macro_inputs& in) {
+    switch (piece.type) {
+    case macro_piece::kind::literal:
+        return std::string(piece.text);
+    case macro_piece::kind::escape:
+        return piece.letter == '%' ? "%" : piece.letter == '_' ? " " : "%20";
+    case macro_piece::kind::macro:
+        break;
+    }
+    const std::string value = transformed(letter_value(piece.letter, in), piece);
+    // An upper-case letter asks for URL escaping (§7.3).
+    return piece.letter >= 'A' && piece.letter <= 'Z' ? url_escape(value) : value;
+}
+
+// §7.3: a domain name longer than 253 octets loses labels from the left; a trailing dot
+// goes too.
+std::string shortened_domain(std::string name) {
+    if (!name.empty() && name.back() == '.')
+        name.pop_back();
+    while (name.size() > 253) {
+        const std::size_t dot = name.find('.');
+        if (dot == std::string::npos)
+            break;
+        name.erase(0, dot + 1);
+    }
+    return name;
 }
 
 // A result that ends the evaluation at once: temperror or permerror (§4.4, §4.6).
@@ -288,87 +377,93 @@ class evaluator {
         return false;
     }
 
+    // Evaluates one record (§4.6): the first matching mechanism decides; else redirect=;
+    // else neutral (§4.7).
     spf_result evaluate(const std::string& record, const std::string& domain, unsigned depth) {
-        const spf_parse_result parsed = parse_spf(record);
+        const spf_parse_result parsed = parsed_record(record, domain);
+        const spf_term* redirect = nullptr;
+        for (const spf_term& t : parsed.terms) {
+            if (t.kind == spf_term_kind::redirect)
+                redirect = &t;
+            if (!t.is_mechanism() || !matches(t, domain, depth))
+                continue;
+            if (depth == 0)
+                out_.reason = "matched '" + t.text + "'";
+            return qualified(t.qualifier);
+        }
+        if (redirect) // §6.1: only when no mechanism matched (an `all` always matches)
+            return follow_redirect(*redirect, domain, depth);
+        if (depth == 0)
+            out_.reason = "no term matched (default neutral, §4.7)";
+        return spf_result::neutral;
+    }
+
+    // A syntax error anywhere makes the whole record a permerror (§4.6).
+    spf_parse_result parsed_record(const std::string& record, const std::string& domain) {
+        spf_parse_result parsed = parse_spf(record);
         if (!parsed.ok()) {
             const spf_finding& e = parsed.errors.front();
             throw abort_evaluation{spf_result::permerror, "syntax error in the record of " +
                                                               domain + " at '" + e.term +
                                                               "': " + e.message};
         }
-        const spf_term* redirect = nullptr;
-        for (const spf_term& t : parsed.terms) {
-            if (t.kind == spf_term_kind::redirect)
-                redirect = &t;
-            if (!t.is_mechanism())
-                continue;
-            bool match = false;
-            switch (t.kind) {
-            case spf_term_kind::all:
-                match = true;
-                break;
-            case spf_term_kind::include: {
-                count_lookup(t);
-                const std::string name = target(t, domain);
-                out_.includes.push_back({name, spf_result::none, depth + 1});
-                const std::size_t visit = out_.includes.size() - 1;
-                const std::optional<std::string> nested = fetch_record(name);
-                if (!nested)
-                    throw abort_evaluation{spf_result::permerror, "'" + t.text +
-                                                                      "': no SPF record at " +
-                                                                      name + " (§5.2)"};
-                const spf_result r = evaluate(*nested, name, depth + 1);
-                out_.includes[visit].result = r;
-                match = r == spf_result::pass;
-                break;
-            }
-            case spf_term_kind::a:
-                count_lookup(t);
-                match = any_in(addresses(target(t, domain)), t);
-                break;
-            case spf_term_kind::mx:
-                count_lookup(t);
-                match = match_mx(t, target(t, domain));
-                break;
-            case spf_term_kind::ptr:
-                count_lookup(t);
-                match = match_ptr(target(t, domain));
-                break;
-            case spf_term_kind::ip4:
-            case spf_term_kind::ip6:
-                match = in_network(ip_, t.address, t.prefix_length());
-                break;
-            case spf_term_kind::exists: {
-                count_lookup(t);
-                // A whatever the client's family (§5.7).
-                match = !query(target(t, domain), dns_type::a).records.empty();
-                break;
-            }
-            default:
-                break;
-            }
-            if (match) {
-                if (depth == 0)
-                    out_.reason = "matched '" + t.text + "'";
-                return qualified(t.qualifier);
-            }
+        return parsed;
+    }
+
+    // Whether one mechanism matches the client (§5); lookups are counted before the first
+    // query is sent, so the 11th is refused.
+    bool matches(const spf_term& t, const std::string& domain, unsigned depth) {
+        if (costs_dns_lookup(t.kind))
+            count_lookup(t);
+        switch (t.kind) {
+        case spf_term_kind::all:
+            return true;
+        case spf_term_kind::include:
+            return match_include(t, domain, depth);
+        case spf_term_kind::a:
+            return any_in(addresses(target(t, domain)), t);
+        case spf_term_kind::mx:
+            return match_mx(t, target(t, domain));
+        case spf_term_kind::ptr:
+            return match_ptr(target(t, domain));
+        case spf_term_kind::ip4:
+        case spf_term_kind::ip6:
+            return in_network(ip_, t.address, t.prefix_length());
+        case spf_term_kind::exists:
+            // A whatever the client's family (§5.7).
+            return !query(target(t, domain), dns_type::a).records.empty();
+        default:
+            return false;
         }
-        if (redirect) { // §6.1: only when no mechanism matched (an `all` always matches)
-            count_lookup(*redirect);
-            const std::string name = target(*redirect, domain);
-            const std::optional<std::string> next = fetch_record(name);
-            if (!next)
-                throw abort_evaluation{spf_result::permerror, "'" + redirect->text +
-                                                                  "': no SPF record at " + name +
-                                                                  " (§6.1)"};
-            if (depth == 0)
-                out_.reason = "by '" + redirect->text + "'";
-            // The redirect target replaces this record: same depth for reports.
-            return evaluate(*next, name, depth);
-        }
+    }
+
+    // §5.2: the target's own evaluation; only its pass is a match here.
+    bool match_include(const spf_term& t, const std::string& domain, unsigned depth) {
+        const std::string name = target(t, domain);
+        out_.includes.push_back({name, spf_result::none, depth + 1});
+        const std::size_t visit = out_.includes.size() - 1;
+        const std::optional<std::string> nested = fetch_record(name);
+        if (!nested)
+            throw abort_evaluation{spf_result::permerror,
+                                   "'" + t.text + "': no SPF record at " + name + " (§5.2)"};
+        const spf_result r = evaluate(*nested, name, depth + 1);
+        out_.includes[visit].result = r;
+        return r == spf_result::pass;
+    }
+
+    // §6.1: the target's record replaces this one.
+    spf_result follow_redirect(const spf_term& redirect, const std::string& domain,
+                               unsigned depth) {
+        count_lookup(redirect);
+        const std::string name = target(redirect, domain);
+        const std::optional<std::string> next = fetch_record(name);
+        if (!next)
+            throw abort_evaluation{spf_result::permerror,
+                                   "'" + redirect.text + "': no SPF record at " + name + " (§6.1)"};
         if (depth == 0)
-            out_.reason = "no term matched (default neutral, §4.7)";
-        return spf_result::neutral;
+            out_.reason = "by '" + redirect.text + "'";
+        // Same depth for reports: the target stands in for this record.
+        return evaluate(*next, name, depth);
     }
 
     spf_resolver& dns_;
@@ -381,9 +476,7 @@ class evaluator {
 } // namespace
 
 std::string normalized_domain(std::string_view name) {
-    std::string out(name);
-    for (char& c : out)
-        c = lower(c);
+    std::string out = ascii_lower(name);
     while (!out.empty() && out.back() == '.')
         out.pop_back();
     return out;
@@ -409,139 +502,15 @@ spf_evaluation check_host(spf_resolver& dns, const spf_request& request, std::st
 
 std::optional<std::string> expand_macros(std::string_view text, const macro_values& values,
                                          bool explanation) {
-    const asio_ip::address ip = unmapped(values.ip);
-    const auto [local, sender_domain] = split_sender(values.sender);
+    const macro_string parsed = parse_macro_string(text, explanation ? macro_context::explanation
+                                                                     : macro_context::domain_spec);
+    if (parsed.error)
+        return std::nullopt;
+    const macro_inputs inputs(values);
     std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '%') {
-            out += text[i];
-            continue;
-        }
-        if (++i >= text.size())
-            return std::nullopt;
-        const char c = text[i];
-        if (c == '%') {
-            out += '%';
-            continue;
-        }
-        if (c == '_') {
-            out += ' ';
-            continue;
-        }
-        if (c == '-') {
-            out += "%20";
-            continue;
-        }
-        if (c != '{')
-            return std::nullopt;
-        const std::size_t close = text.find('}', i);
-        if (close == std::string_view::npos || close == i + 1)
-            return std::nullopt;
-        const std::string_view body = text.substr(i + 1, close - i - 1);
-        i = close;
-
-        const char letter = body[0];
-        std::string value;
-        switch (lower(letter)) {
-        case 's':
-            value = values.sender;
-            break;
-        case 'l':
-            value = local;
-            break;
-        case 'o':
-            value = sender_domain;
-            break;
-        case 'd':
-            value = values.domain;
-            break;
-        case 'i':
-            value = ip_macro(ip);
-            break;
-        case 'p':
-            value = "unknown";
-            break;
-        case 'v':
-            value = ip.is_v4() ? "in-addr" : "ip6";
-            break;
-        case 'h':
-            value = values.helo;
-            break;
-        case 'c':
-        case 'r':
-        case 't':
-            if (!explanation)
-                return std::nullopt;
-            value = lower(letter) == 'c'   ? ip.to_string()
-                    : lower(letter) == 'r' ? std::string("unknown")
-                                           : std::to_string(std::time(nullptr));
-            break;
-        default:
-            return std::nullopt;
-        }
-
-        // Transformers: *DIGIT [ "r" ], then delimiters (§7.1).
-        std::size_t pos = 1;
-        unsigned keep = 0;
-        bool has_digits = false;
-        while (pos < body.size() && body[pos] >= '0' && body[pos] <= '9') {
-            keep = keep * 10 + static_cast<unsigned>(body[pos] - '0');
-            if (keep > 1000)
-                keep = 1000;
-            has_digits = true;
-            ++pos;
-        }
-        if (has_digits && keep == 0)
-            return std::nullopt;
-        bool reverse = false;
-        if (pos < body.size() && lower(body[pos]) == 'r') {
-            reverse = true;
-            ++pos;
-        }
-        std::string delimiters;
-        for (; pos < body.size(); ++pos) {
-            if (std::string_view(".-+,/_=").find(body[pos]) == std::string_view::npos)
-                return std::nullopt;
-            delimiters += body[pos];
-        }
-        if (delimiters.empty())
-            delimiters = ".";
-
-        if (has_digits || reverse || delimiters != ".") {
-            std::vector<std::string> parts;
-            std::string part;
-            for (char ch : value) {
-                if (delimiters.find(ch) != std::string::npos) {
-                    parts.push_back(std::move(part));
-                    part.clear();
-                } else {
-                    part += ch;
-                }
-            }
-            parts.push_back(std::move(part));
-            if (reverse)
-                std::reverse(parts.begin(), parts.end());
-            if (has_digits && keep < parts.size())
-                parts.erase(parts.begin(), parts.end() - static_cast<std::ptrdiff_t>(keep));
-            value.clear();
-            for (std::size_t k = 0; k < parts.size(); ++k)
-                value += (k ? "." : "") + parts[k];
-        }
-        out += letter >= 'A' && letter <= 'Z' ? url_escape(value) : value;
-    }
-    if (!explanation) {
-        // §7.3: a domain name longer than 253 octets loses labels from the left.
-        bool trailing_dot = !out.empty() && out.back() == '.';
-        std::string name = trailing_dot ? out.substr(0, out.size() - 1) : out;
-        while (name.size() > 253) {
-            const std::size_t dot = name.find('.');
-            if (dot == std::string::npos)
-                break;
-            name.erase(0, dot + 1);
-        }
-        out = name;
-    }
-    return out;
+    for (const macro_piece& piece : parsed.pieces)
+        out += expanded(piece, inputs);
+    return explanation ? out : shortened_domain(std::move(out));
 }
 
 dns_lookup ldns_spf_resolver::lookup(const std::string& name, dns_type type) {

@@ -71,11 +71,6 @@ struct spf_evaluation {
     std::string record; ///< the SPF record of the checked domain, if one was found
 };
 
-/// Limits of §4.6.4.
-inline constexpr unsigned spf_max_lookups = 10;
-inline constexpr unsigned spf_max_void_lookups = 2;
-inline constexpr unsigned spf_max_names_per_lookup = 10; ///< MX names, PTR names
-
 /// check_host(ip, domain, sender) per RFC 7208 §4.
 spf_evaluation check_host(spf_resolver& dns, const spf_request& request, std::string_view domain);
 
@@ -90,7 +85,8 @@ struct macro_values {
 /// Expands a macro-string (§7), checked beforehand with check_macro_string(). `p` expands
 /// to "unknown" (the validated name needs PTR lookups; §7.3 allows "unknown"); c, r, t only
 /// when `explanation`. For domain-specs the result is shortened from the left to at most
-/// 253 octets (§7.3). Returns nothing for a malformed macro.
+/// 253 octets (§7.3). Returns nothing when parse_macro_string() finds the text malformed
+/// (in the explanation or domain_spec context).
 std::optional<std::string> expand_macros(std::string_view text, const macro_values& values,
                                          bool explanation = false);
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "spf/record_parser.h"
 
+#include "spf/macro_string.h"
+#include "util/ascii.h"
+
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/asio/ip/network_v6.hpp>
 #include <charconv>
-#include <cstdio>
 
 namespace spfd {
 namespace asio_ip = boost::asio::ip;
@@ -24,23 +26,6 @@ bool is_digit(char c) {
 bool is_alnum(char c) {
     return is_alpha(c) || is_digit(c);
 }
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-std::string lowered(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = lower(c);
-    return out;
-}
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    return true;
-}
 bool all_digits(std::string_view s) {
     for (char c : s)
         if (!is_digit(c))
@@ -49,101 +34,6 @@ bool all_digits(std::string_view s) {
 }
 std::string log_quoted(std::string_view s) {
     return "'" + std::string(s) + "'";
-}
-
-// How a character that is not allowed is named in a message.
-std::string describe_char(unsigned char c) {
-    if (c == ' ')
-        return "a space";
-    if (c == '\t')
-        return "a tab";
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "0x%02x", static_cast<unsigned>(c));
-    return std::string("the octet ") + buf;
-}
-
-// What a walk over a macro-string (§7.1) found.
-struct macro_scan {
-    std::optional<std::string> error;
-    bool has_macros = false;
-    bool ends_with_macro = false;
-    bool uses_p = false;
-    std::string_view tail; // the literal text after the last macro-expand
-};
-
-// Checks one `%{…}` body: macro-letter, transformers (*DIGIT ["r"]), *delimiter (§7.1).
-std::optional<std::string> check_macro_body(std::string_view body, macro_context context,
-                                            bool& uses_p) {
-    const std::string shown = "%{" + std::string(body) + "}";
-    if (body.empty())
-        return "empty macro " + shown;
-    const char letter = lower(body[0]);
-    if (std::string_view("slodiphcrtv").find(letter) == std::string_view::npos)
-        return "unknown macro letter " + log_quoted(body.substr(0, 1)) + " in " + shown +
-               "; the letters are s l o d i p h c r t v (§7.2)";
-    if (context == macro_context::domain_spec && (letter == 'c' || letter == 'r' || letter == 't'))
-        return "macro " + shown + " is allowed only in explanation text, not in a domain (§7.2)";
-    uses_p = uses_p || letter == 'p';
-    std::size_t i = 1;
-    const std::size_t digits_start = i;
-    while (i < body.size() && is_digit(body[i]))
-        ++i;
-    const std::string_view digits = body.substr(digits_start, i - digits_start);
-    if (!digits.empty() && digits.find_first_not_of('0') == std::string_view::npos)
-        return "the number of parts in " + shown + " must be nonzero (§7.3)";
-    if (i < body.size() && lower(body[i]) == 'r')
-        ++i;
-    for (; i < body.size(); ++i)
-        if (std::string_view(".-+,/_=").find(body[i]) == std::string_view::npos)
-            return "invalid " + log_quoted(body.substr(i, 1)) + " in macro " + shown +
-                   "; after the letter come digits, 'r', then delimiters from . - + , / _ = (§7.1)";
-    return std::nullopt;
-}
-
-macro_scan scan_macro_string(std::string_view s, macro_context context) {
-    macro_scan out;
-    std::size_t literal_start = 0;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        // explain-string = *( macro-string / SP ) (§7.1)
-        if ((c < 0x21 || c > 0x7e) && !(c == ' ' && context == macro_context::explanation)) {
-            out.error = "contains " + describe_char(c) + "; only visible ASCII is allowed (§7.1)";
-            return out;
-        }
-        if (c != '%') {
-            ++i;
-            continue;
-        }
-        if (i + 1 >= s.size()) {
-            out.error = "ends in a stray '%'; write '%%' for a literal percent sign (§7.1)";
-            return out;
-        }
-        const char next = s[i + 1];
-        if (next == '%' || next == '_' || next == '-') {
-            i += 2;
-        } else if (next == '{') {
-            const std::size_t close = s.find('}', i + 2);
-            if (close == std::string_view::npos) {
-                out.error = "unterminated macro " + log_quoted(s.substr(i)) + "; missing '}'";
-                return out;
-            }
-            if (auto e = check_macro_body(s.substr(i + 2, close - i - 2), context, out.uses_p)) {
-                out.error = std::move(*e);
-                return out;
-            }
-            i = close + 1;
-        } else {
-            out.error = "stray '%' before " + log_quoted(s.substr(i + 1, 1)) +
-                        "; a macro is %{x}, %%, %_ or %- (§7.1)";
-            return out;
-        }
-        out.has_macros = true;
-        literal_start = i;
-    }
-    out.tail = s.substr(literal_start);
-    out.ends_with_macro = out.has_macros && literal_start == s.size();
-    return out;
 }
 
 // toplabel = ( *alphanum ALPHA *alphanum ) / ( 1*alphanum "-" *( alphanum / "-" ) alphanum )
@@ -212,7 +102,7 @@ domain_check check_domain_spec(std::string_view spec) {
         out.error = "the domain is empty";
         return out;
     }
-    const macro_scan scan = scan_macro_string(spec, macro_context::domain_spec);
+    const macro_string scan = parse_macro_string(spec, macro_context::domain_spec);
     out.has_macros = scan.has_macros;
     out.uses_p = scan.uses_p;
     if (scan.error) {
@@ -301,6 +191,38 @@ std::optional<spf_term_kind> mechanism_by_name(std::string_view name) {
     return std::nullopt;
 }
 
+// A term cut at its name: [qualifier] name, then `=` value (a modifier) or the rest (a
+// mechanism's argument).
+struct term_head {
+    std::optional<spf_qualifier> qualifier; // when one was written
+    std::string_view name;
+    std::string_view arg; // a modifier's value after the `=`, a mechanism's `:…` or `/…`
+    bool is_modifier = false;
+};
+
+term_head split_term(std::string_view text) {
+    term_head head;
+    if (!text.empty() && std::string_view("+-~?").find(text.front()) != std::string_view::npos) {
+        head.qualifier = text.front() == '-'   ? spf_qualifier::fail
+                         : text.front() == '~' ? spf_qualifier::softfail
+                         : text.front() == '?' ? spf_qualifier::neutral
+                                               : spf_qualifier::pass;
+        text.remove_prefix(1);
+    }
+    // A name runs up to the first character that cannot be part of one; '=' then makes
+    // the term a modifier, anything else a mechanism (§4.6.1, §12).
+    std::size_t n = 0;
+    while (n < text.size() &&
+           (is_alnum(text[n]) || text[n] == '-' || text[n] == '_' || text[n] == '.'))
+        ++n;
+    head.name = text.substr(0, n);
+    head.arg = text.substr(n);
+    head.is_modifier = !head.arg.empty() && head.arg.front() == '=';
+    if (head.is_modifier)
+        head.arg.remove_prefix(1);
+    return head;
+}
+
 // Modifiers seen so far, well-formed or not: a second redirect= is an error even when the
 // first one was malformed.
 struct modifier_counts {
@@ -318,27 +240,15 @@ class term_parser {
     void run() {
         term_.text = std::string(text_);
         term_.offset = offset_;
-        std::string_view rest = text_;
-        if (std::string_view("+-~?").find(rest.front()) != std::string_view::npos) {
+        const term_head head = split_term(text_);
+        if (head.qualifier) {
             term_.explicit_qualifier = true;
-            term_.qualifier = rest.front() == '-'   ? spf_qualifier::fail
-                              : rest.front() == '~' ? spf_qualifier::softfail
-                              : rest.front() == '?' ? spf_qualifier::neutral
-                                                    : spf_qualifier::pass;
-            rest.remove_prefix(1);
+            term_.qualifier = *head.qualifier;
         }
-        // A name runs up to the first character that cannot be part of one; '=' then makes
-        // the term a modifier, anything else a mechanism (§4.6.1, §12).
-        std::size_t n = 0;
-        while (n < rest.size() &&
-               (is_alnum(rest[n]) || rest[n] == '-' || rest[n] == '_' || rest[n] == '.'))
-            ++n;
-        const std::string_view name = rest.substr(0, n);
-        const std::string_view arg = rest.substr(n);
-        if (!arg.empty() && arg.front() == '=')
-            parse_modifier(name, arg.substr(1));
+        if (head.is_modifier)
+            parse_modifier(head.name, head.arg);
         else
-            parse_mechanism(name, arg);
+            parse_mechanism(head.name, head.arg);
     }
 
   private:
@@ -392,7 +302,7 @@ class term_parser {
         term_.kind = spf_term_kind::unknown_modifier;
         term_.modifier_name = std::string(name);
         term_.modifier_value = std::string(value);
-        const macro_scan scan = scan_macro_string(value, macro_context::any_letter);
+        const macro_string scan = parse_macro_string(value, macro_context::any_letter);
         if (scan.error) {
             error("the value of modifier " + log_quoted(name) + " " + *scan.error);
             return;
@@ -417,57 +327,63 @@ class term_parser {
         if (!kind) {
             std::string message = "unknown mechanism " + log_quoted(name) + " (§5)";
             if (iequals(name, "redirect") || iequals(name, "exp"))
-                message += "; did you mean " + log_quoted(lowered(name) + "=") + "?";
+                message += "; did you mean " + log_quoted(ascii_lower(name) + "=") + "?";
             error(std::move(message));
             return;
         }
         term_.kind = *kind;
-        const std::string mech = lowered(name);
-        switch (*kind) {
+        if (parse_mechanism_argument(*kind, ascii_lower(name), arg))
+            keep();
+    }
+
+    // What follows the mechanism's name (§5.1-§5.7); false after an error.
+    bool parse_mechanism_argument(spf_term_kind kind, const std::string& mech,
+                                  std::string_view arg) {
+        switch (kind) {
         case spf_term_kind::all:
-            if (!arg.empty()) {
-                error("'all' takes no argument");
-                return;
-            }
-            if (term_.qualifier == spf_qualifier::pass)
-                warning(std::string(term_.explicit_qualifier ? "'+all'" : "'all' (that is +all)") +
-                        " passes mail from every host on the Internet");
-            break;
+            return parse_all(arg);
         case spf_term_kind::include:
         case spf_term_kind::exists:
             if (arg.empty() || arg.front() != ':') {
                 error(mech + " needs a domain: " + mech + ":<domain> (§5)");
-                return;
+                return false;
             }
-            if (!set_domain(arg.substr(1), mech + ":"))
-                return;
-            break;
+            return set_domain(arg.substr(1), mech + ":");
         case spf_term_kind::ptr:
-            warning("ptr SHOULD NOT be published: slow, unreliable, and ignored by some "
-                    "receivers (§5.5)");
-            if (arg.empty())
-                break;
-            if (arg.front() != ':') {
-                error("'ptr' takes only an optional ':<domain>'");
-                return;
-            }
-            if (!set_domain(arg.substr(1), "ptr:"))
-                return;
-            break;
+            return parse_ptr(arg);
         case spf_term_kind::a:
         case spf_term_kind::mx:
-            if (!parse_a_mx(mech, arg))
-                return;
-            break;
+            return parse_a_mx(mech, arg);
         case spf_term_kind::ip4:
         case spf_term_kind::ip6:
-            if (!parse_ip(*kind == spf_term_kind::ip4, mech, arg))
-                return;
-            break;
+            return parse_ip(kind == spf_term_kind::ip4, mech, arg);
         default:
-            break;
+            return true;
         }
-        keep();
+    }
+
+    bool parse_all(std::string_view arg) {
+        if (!arg.empty()) {
+            error("'all' takes no argument");
+            return false;
+        }
+        if (term_.qualifier == spf_qualifier::pass)
+            warning(std::string(term_.explicit_qualifier ? "'+all'" : "'all' (that is +all)") +
+                    " passes mail from every host on the Internet");
+        return true;
+    }
+
+    // ptr [ ":" domain-spec ] (§5.5)
+    bool parse_ptr(std::string_view arg) {
+        warning("ptr SHOULD NOT be published: slow, unreliable, and ignored by some "
+                "receivers (§5.5)");
+        if (arg.empty())
+            return true;
+        if (arg.front() != ':') {
+            error("'ptr' takes only an optional ':<domain>'");
+            return false;
+        }
+        return set_domain(arg.substr(1), "ptr:");
     }
 
     // a / mx [ ":" domain-spec ] [ dual-cidr-length ]; dual-cidr-length =
@@ -679,15 +595,23 @@ std::string_view term_kind_name(spf_term_kind kind) {
 }
 
 bool is_spf_record(std::string_view text) {
-    return text.size() >= version_tag.size() &&
-           iequals(text.substr(0, version_tag.size()), version_tag) &&
+    return istarts_with(text, version_tag) &&
            (text.size() == version_tag.size() || text[version_tag.size()] == ' ');
+}
+
+std::optional<spf_term_kind> term_kind_of(std::string_view term) {
+    const term_head head = split_term(term);
+    if (!head.is_modifier)
+        return mechanism_by_name(head.name);
+    if (iequals(head.name, "redirect"))
+        return spf_term_kind::redirect;
+    return iequals(head.name, "exp") ? spf_term_kind::exp : spf_term_kind::unknown_modifier;
 }
 
 std::optional<std::string> check_macro_string(std::string_view text, macro_context context) {
     if (context == macro_context::domain_spec)
         return check_domain_spec(text).error;
-    return scan_macro_string(text, context).error;
+    return parse_macro_string(text, context).error;
 }
 
 spf_parse_result parse_spf(std::string_view record) {
@@ -696,8 +620,7 @@ spf_parse_result parse_spf(std::string_view record) {
         const std::string_view first = record.substr(0, record.find(' '));
         std::string message = "not an SPF record: it must begin with 'v=spf1' followed by a "
                               "space or the end of the record (§4.5)";
-        if (first.size() > version_tag.size() &&
-            iequals(first.substr(0, version_tag.size()), version_tag))
+        if (first.size() > version_tag.size() && istarts_with(first, version_tag))
             message += "; " + log_quoted(first) + " is a different version";
         result.errors.push_back({std::string(first), 0, std::move(message)});
         return result;
@@ -750,7 +673,6 @@ spf_term_summary summarize_terms(const std::vector<spf_term>& terms) {
         const spf_term& t = terms[i];
         s.has_macros = s.has_macros || t.has_macros;
         const bool reachable = !s.all_index.has_value();
-        bool queries = true;
         switch (t.kind) {
         case spf_term_kind::include:
             ++s.includes;
@@ -772,22 +694,19 @@ spf_term_summary summarize_terms(const std::vector<spf_term>& terms) {
             break;
         case spf_term_kind::exp:
             s.has_exp = true;
-            queries = false;
             break;
         case spf_term_kind::all:
             if (!s.all_index) {
                 s.all_index = i;
                 s.all_qualifier = t.qualifier;
             }
-            queries = false;
             break;
         default:
-            queries = false;
             break;
         }
         if (t.is_mechanism() && !reachable)
             ++s.mechanisms_after_all;
-        if (!queries)
+        if (!costs_dns_lookup(t.kind))
             continue;
         ++s.querying_terms;
         if (t.kind != spf_term_kind::redirect && reachable)

@@ -4,6 +4,8 @@
 // A strict RFC 7208 record parser for records we did not write: the monitoring probe reads
 // back what the server publishes, and customer records are checked with it. Pure: no DNS.
 
+#include "spf/macro_string.h"
+
 #include <boost/asio/ip/address.hpp>
 #include <cstddef>
 #include <optional>
@@ -30,6 +32,23 @@ enum class spf_term_kind {
     exp,
     unknown_modifier
 };
+
+/// The terms that cost a DNS lookup and count towards the limit of §4.6.4: include, a, mx,
+/// ptr, exists and redirect. ip4, ip6 and all query nothing; exp is fetched only after a
+/// fail and does not count.
+constexpr bool costs_dns_lookup(spf_term_kind kind) {
+    switch (kind) {
+    case spf_term_kind::include:
+    case spf_term_kind::a:
+    case spf_term_kind::mx:
+    case spf_term_kind::ptr:
+    case spf_term_kind::exists:
+    case spf_term_kind::redirect:
+        return true;
+    default:
+        return false;
+    }
+}
 
 /// One well-formed term of a record.
 struct spf_term {
@@ -88,10 +107,10 @@ bool is_spf_record(std::string_view text);
 /// ABNF of §12, reporting every syntax error rather than the first one only.
 spf_parse_result parse_spf(std::string_view record);
 
-/// Where a macro-string (§7.1) is used: the letters c, r and t are allowed only in
-/// explanation text (§7.2), which may also contain spaces (explain-string); any_letter is
-/// for unknown-modifier values, which receivers never expand.
-enum class macro_context { domain_spec, explanation, any_letter };
+/// The kind a term's name gives it (qualifier skipped; `name=` makes a modifier) without
+/// checking the rest of it; nothing when the name is no mechanism. For records we rendered
+/// ourselves, where parsing in full would only repeat what the renderer knows.
+std::optional<spf_term_kind> term_kind_of(std::string_view term);
 
 /// Checks the syntax of a macro-string; returns why it is malformed, or nothing.
 /// For macro_context::domain_spec the domain-end rule applies too: the text must end in
@@ -100,7 +119,7 @@ std::optional<std::string> check_macro_string(std::string_view text, macro_conte
 
 /// What one record costs and where its `all` is; the basis of lookup limits (§4.6.4).
 struct spf_term_summary {
-    /// Terms that cause DNS queries as written: include, a, mx, ptr, exists, redirect.
+    /// Terms that cost a DNS lookup as written (costs_dns_lookup()).
     unsigned querying_terms = 0;
     /// Those an evaluation can reach: the mechanisms up to the first `all` (later ones are
     /// never evaluated, §5.1), plus redirect only when there is no `all` (§6.1).

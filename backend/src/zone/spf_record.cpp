@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "zone/spf_record.h"
 
-#include <cctype>
+#include "spf/record_parser.h"
 
 namespace spfd {
 namespace {
@@ -20,15 +20,6 @@ std::size_t name_wire_octets(std::string_view name) {
     for (char c : name)
         labels += c == '.' ? 1 : 0;
     return name.size() - (labels - 1) + labels + 1;
-}
-
-bool iequals_prefix(std::string_view term, std::string_view prefix) {
-    if (term.size() < prefix.size())
-        return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(term[i])) != prefix[i])
-            return false;
-    return true;
 }
 
 } // namespace
@@ -61,26 +52,9 @@ std::size_t txt_answer_wire_size(std::string_view name, const std::vector<std::s
 
 unsigned count_dns_lookups(std::string_view text) {
     unsigned count = 0;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t end = text.find(' ', start);
-        if (end == std::string_view::npos)
-            end = text.size();
-        std::string_view term = text.substr(start, end - start);
-        start = end + 1;
-        if (term.empty())
-            continue;
-        if (term[0] == '+' || term[0] == '-' || term[0] == '~' || term[0] == '?')
-            term.remove_prefix(1);
-        for (std::string_view m : {"include:", "a", "mx", "ptr", "exists:", "redirect="}) {
-            const bool bare = m == "a" || m == "mx" || m == "ptr";
-            if (bare ? (iequals_prefix(term, m) &&
-                        (term.size() == m.size() || term[m.size()] == ':' || term[m.size()] == '/'))
-                     : iequals_prefix(term, m)) {
-                ++count;
-                break;
-            }
-        }
+    for (const std::string& term : split_record_terms(text)) {
+        const std::optional<spf_term_kind> kind = term_kind_of(term);
+        count += kind && costs_dns_lookup(*kind) ? 1 : 0;
     }
     return count;
 }

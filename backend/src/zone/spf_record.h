@@ -44,7 +44,8 @@ std::vector<std::string> split_character_strings(std::string_view text);
 std::size_t txt_answer_wire_size(std::string_view name, const std::vector<std::string>& strings,
                                  bool edns);
 
-/// Counts the terms that cost a DNS lookup: include, a, mx, ptr, exists, redirect.
+/// Counts the terms that cost a DNS lookup (costs_dns_lookup() of spf/record_parser.h),
+/// telling each term's kind by its name alone.
 unsigned count_dns_lookups(std::string_view record_text);
 
 /// The TXT content in zone-file presentation form: each string quoted, `"` and `\` escaped.

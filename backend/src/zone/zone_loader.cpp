@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "zone/zone_loader.h"
 
+#include "util/ascii.h"
 #include "util/toml_reader.h"
 #include "zone/sender_checks.h"
 #include "zone/sender_list.h"
@@ -15,10 +16,6 @@ constexpr std::uintmax_t max_zone_file_bytes = 64 * 1024 * 1024;
 constexpr std::int64_t max_ttl = 604800;           // a week; anything longer is a typo here
 constexpr std::int64_t max_soa_timer = 2147483647; // RFC 2181 §8
 constexpr std::int64_t max_budget = 512;           // the classic UDP limit (RFC 1035 §4.2.1)
-
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 // Host-name syntax (RFC 1123 §2.1) for the zone and server names we publish; returns the
 // lower-case name without trailing dot, or an explanation.
@@ -45,7 +42,7 @@ std::variant<std::string, std::string> host_name(std::string_view text) {
             label_start = i + 1;
             continue;
         }
-        const char c = lower(name[i]);
+        const char c = ascii_lower(name[i]);
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
             return std::variant<std::string, std::string>(
                 std::in_place_index<1>, std::string("has the character '") + name[i] +

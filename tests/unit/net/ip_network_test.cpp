@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "net/ip_network.h"
-#include "net/special_ranges.h"
 
 #include <doctest/doctest.h>
 
@@ -77,20 +76,4 @@ TEST_CASE("networks order IPv4 first, then numerically, wider first") {
     CHECK(net("10.0.0.0/8", ip_family::v4).last() == 0x0affffffu);
     CHECK(net("85.10.214.4", ip_family::v4).to_mechanism() == "ip4:85.10.214.4");
     CHECK(net("2001:db8::/32", ip_family::v6).to_mechanism() == "ip6:2001:db8::/32");
-}
-
-TEST_CASE("special-purpose address space is recognised") {
-    auto net = [](std::string_view t, ip_family f) {
-        return std::get<ip_network>(parse_network(t, f));
-    };
-    CHECK(special_purpose(net("10.1.2.3", ip_family::v4)) == "private-use (RFC 1918)");
-    CHECK(special_purpose(net("192.0.2.0/24", ip_family::v4)) ==
-          "documentation, TEST-NET-1 (RFC 5737)");
-    CHECK(special_purpose(net("127.0.0.1", ip_family::v4)) == "loopback (RFC 1122)");
-    CHECK(special_purpose(net("8.0.0.0/7", ip_family::v4)) == std::nullopt);
-    CHECK(special_purpose(net("0.0.0.0/0", ip_family::v4)).has_value()); // overlaps them all
-    CHECK(special_purpose(net("85.10.214.4", ip_family::v4)) == std::nullopt);
-    CHECK(special_purpose(net("fe80::1", ip_family::v6)) == "link-local (RFC 4291)");
-    CHECK(special_purpose(net("2001:db8:1::/48", ip_family::v6)) == "documentation (RFC 3849)");
-    CHECK(special_purpose(net("2a01:4f8::/32", ip_family::v6)) == std::nullopt);
 }

@@ -5,18 +5,16 @@
 #include <doctest/doctest.h>
 
 using namespace spfd;
-using test::one;
-using test::reload_fixture;
-using test::two;
+using namespace spfd::test;
 
 TEST_CASE("a good reload publishes a new snapshot with a higher serial") {
     reload_fixture f;
-    f.write(one);
+    f.write(one_sender);
     REQUIRE(f.zones.reload().published);
     const auto first_serial = f.served_serial();
     const auto first = f.snapshots.get();
 
-    f.write(two);
+    f.write(two_senders);
     const reload_outcome outcome = f.zones.reload();
     CHECK(outcome.published);
     CHECK(outcome.errors == 0);
@@ -30,12 +28,12 @@ TEST_CASE("a good reload publishes a new snapshot with a higher serial") {
 
 TEST_CASE("a bad edit is refused and the last good record stays served") {
     reload_fixture f;
-    f.write(two);
+    f.write(two_senders);
     REQUIRE(f.zones.reload().published);
     const auto served = f.snapshots.get();
     const auto serial = f.served_serial();
 
-    f.write(one + "[[senders]]\nip4 = \"123.4.5.678/90\"\n");
+    f.write(one_sender + "[[senders]]\nip4 = \"123.4.5.678/90\"\n");
     const reload_outcome outcome = f.zones.reload();
     CHECK_FALSE(outcome.published);
     CHECK(outcome.errors == 1);
@@ -48,16 +46,16 @@ TEST_CASE("a bad edit is refused and the last good record stays served") {
     CHECK(f.zones.stats().failed_total == 1);
 
     // The serial state was not advanced by the refused edit.
-    f.write(two);
+    f.write(two_senders);
     CHECK(f.zones.reload().published);
     CHECK(f.served_serial() == serial);
 }
 
 TEST_CASE("removing a sender is published with a reminder about the TTL") {
     reload_fixture f;
-    f.write(two);
+    f.write(two_senders);
     REQUIRE(f.zones.reload().published);
-    f.write(one);
+    f.write(one_sender);
     const reload_outcome outcome = f.zones.reload();
     CHECK(outcome.published);
     CHECK(outcome.warnings == 1);

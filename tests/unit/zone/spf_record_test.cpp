@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "spf/record_parser.h"
 #include "zone/spf_record.h"
 
 #include <doctest/doctest.h>
@@ -64,6 +65,19 @@ TEST_CASE("DNS lookups are counted per RFC 7208 §4.6.4") {
                             "redirect=y.example") == 8);
     CHECK(count_dns_lookups("v=spf1 +a -mx ~include:x ?ptr all exp=e.example") == 4);
     CHECK(count_dns_lookups("v=spf1 all ip4:1.2.3.4 aa mxx") == 0);
+}
+
+TEST_CASE("querying terms agree with the generator's own count") {
+    for (const char* record :
+         {"v=spf1 ip4:85.10.214.4 -all", "v=spf1 a mx include:spf.connectoor.com ~all",
+          "v=spf1 a/24 mx:example.com//64 ptr exists:%{i}.e.example redirect=r.example",
+          "v=spf1 include:a.example include:b.example -all exp=x.example",
+          "v=spf1 ip6:2001:db8::/32 ?all"}) {
+        CAPTURE(record);
+        const spf_parse_result r = parse_spf(record);
+        REQUIRE(r.ok());
+        CHECK(summarize_terms(r.terms).querying_terms == count_dns_lookups(record));
+    }
 }
 
 TEST_CASE("TXT presentation quotes each string and escapes quotes and backslashes") {
