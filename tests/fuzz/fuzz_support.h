@@ -7,9 +7,9 @@
 #include "query/answer.h"
 #include "query/envelope.h"
 #include "util/diagnostic.h"
+#include "zone/compile.h"
 #include "zone/snapshot.h"
 #include "zone/zone_loader.h"
-#include "zone/zone_set.h"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>

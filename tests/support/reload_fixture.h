@@ -4,6 +4,7 @@
 // A zones folder and a state folder of its own under /tmp, with the reloader that serves
 // them: for the tests of the reload path and of what reports on it (admin endpoint, diff).
 
+#include "support/zone_folder.h"
 #include "zone/reloader.h"
 
 #include <atomic>
@@ -40,11 +41,7 @@ struct reload_fixture {
 
     /// spf.connectoor.com's zone file with these `[[senders]]` tables.
     void write(const std::string& senders) {
-        std::ofstream(root / "zones" / "spf.connectoor.com.toml")
-            << "zone = \"spf.connectoor.com\"\n[soa]\nprimary = \"ns1.connectoor.com\"\n"
-               "hostmaster = \"hostmaster.connectoor.com\"\n[ns]\nnames = "
-               "[\"ns1.connectoor.com\"]\n"
-            << senders;
+        std::ofstream(root / "zones" / "spf.connectoor.com.toml") << zone_text(senders);
     }
     std::string served_record() const { return snapshots.get()->zones().at(0).summary.spf.text; }
     std::uint32_t served_serial() const { return snapshots.get()->zones().at(0).summary.serial; }

@@ -2,8 +2,8 @@
 #include "customer/impact.h"
 
 #include "query/answer.h"
+#include "zone/compile.h"
 #include "zone/zone_loader.h"
-#include "zone/zone_set.h"
 
 #include <algorithm>
 #include <boost/json.hpp>

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <sys/resource.h>
 #include <thread>
 #include <vector>
@@ -64,6 +65,65 @@ void wait_for_signals(boost::asio::signal_set& signals, boost::asio::io_context&
     });
 }
 
+// The listeners the settings ask for; each stops its own sessions.
+struct listener_set {
+    std::unique_ptr<unix_listener> unix_side;
+    std::unique_ptr<http_listener> http_side;
+    std::unique_ptr<admin_listener> admin_side;
+
+    void stop() const {
+        if (unix_side)
+            unix_side->stop();
+        if (http_side)
+            http_side->stop();
+        if (admin_side)
+            admin_side->stop();
+    }
+};
+
+// Binds and starts every configured listener. A failed bind is logged; the listeners already
+// started are stopped again and the result is false.
+bool start_listeners(boost::asio::io_context& io, io_threads threads, const server_config& config,
+                     const snapshot_holder& snapshots, reloader& zones, listener_set& out) {
+    try {
+        if (config.unix_socket) {
+            out.unix_side = std::make_unique<unix_listener>(io, threads, *config.unix_socket,
+                                                            config.limits, snapshots);
+            out.unix_side->start();
+        }
+        if (config.http) {
+            out.http_side = std::make_unique<http_listener>(io, threads, *config.http,
+                                                            config.limits, snapshots);
+            out.http_side->start();
+        }
+        if (config.admin) {
+            out.admin_side =
+                std::make_unique<admin_listener>(io, threads, *config.admin, snapshots, zones);
+            out.admin_side->start();
+        }
+    } catch (const std::exception& e) {
+        log_event(log_level::error, "listen_failed", "error=" + log_quoted(e.what()));
+        if (out.unix_side)
+            out.unix_side->stop();
+        if (out.http_side)
+            out.http_side->stop();
+        return false;
+    }
+    return true;
+}
+
+// The `ready` line's fields: where each listener listens.
+std::string listening_on(const server_config& config) {
+    std::string where;
+    if (config.unix_socket)
+        where += " unix=" + log_quoted(config.unix_socket->path.string());
+    if (config.http)
+        where += " http=" + config.http->address + ":" + std::to_string(config.http->port);
+    if (config.admin)
+        where += " admin=" + config.admin->address + ":" + std::to_string(config.admin->port);
+    return where;
+}
+
 } // namespace
 
 int serve(const server_config& config, const snapshot_holder& snapshots, reloader& zones,
@@ -74,54 +134,16 @@ int serve(const server_config& config, const snapshot_holder& snapshots, reloade
     boost::asio::io_context io(config.threads == 1 ? BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO
                                                    : static_cast<int>(config.threads));
     const io_threads threads = config.threads == 1 ? io_threads::one : io_threads::several;
-    std::unique_ptr<unix_listener> unix_side;
-    std::unique_ptr<http_listener> http_side;
-    std::unique_ptr<admin_listener> admin_side;
-    try {
-        if (config.unix_socket) {
-            unix_side = std::make_unique<unix_listener>(io, threads, *config.unix_socket,
-                                                        config.limits, snapshots);
-            unix_side->start();
-        }
-        if (config.http) {
-            http_side = std::make_unique<http_listener>(io, threads, *config.http, config.limits,
-                                                        snapshots);
-            http_side->start();
-        }
-        if (config.admin) {
-            admin_side =
-                std::make_unique<admin_listener>(io, threads, *config.admin, snapshots, zones);
-            admin_side->start();
-        }
-    } catch (const std::exception& e) {
-        log_event(log_level::error, "listen_failed", "error=" + log_quoted(e.what()));
-        if (unix_side)
-            unix_side->stop();
-        if (http_side)
-            http_side->stop();
+    listener_set listeners;
+    if (!start_listeners(io, threads, config, snapshots, zones, listeners))
         return 1;
-    }
 
     // Named, not a temporary: the signal handler keeps a reference to it.
-    const std::function<void()> stop_listeners = [&] {
-        if (unix_side)
-            unix_side->stop();
-        if (http_side)
-            http_side->stop();
-        if (admin_side)
-            admin_side->stop();
-    };
+    const std::function<void()> stop_listeners = [&] { listeners.stop(); };
     boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
     wait_for_signals(signals, io, on_hangup, stop_listeners);
-
-    std::string where;
-    if (config.unix_socket)
-        where += " unix=" + log_quoted(config.unix_socket->path.string());
-    if (config.http)
-        where += " http=" + config.http->address + ":" + std::to_string(config.http->port);
-    if (config.admin)
-        where += " admin=" + config.admin->address + ":" + std::to_string(config.admin->port);
-    log_event(log_level::info, "ready", "threads=" + std::to_string(config.threads) + where);
+    log_event(log_level::info, "ready",
+              "threads=" + std::to_string(config.threads) + listening_on(config));
 
     std::vector<std::thread> extra;
     for (unsigned i = 1; i < config.threads; ++i)

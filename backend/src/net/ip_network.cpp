@@ -2,6 +2,7 @@
 #include "net/ip_network.h"
 
 #include <charconv>
+#include <optional>
 
 namespace spfd {
 namespace asio_ip = boost::asio::ip;
@@ -90,6 +91,74 @@ std::variant<unsigned, network_parse_error> parse_prefix(std::string_view text, 
     return value;
 }
 
+// Mistakes seen in the text before it is parsed as an address: empty, white space, the
+// mechanism's prefix, the other family's notation.
+std::optional<network_parse_error> misfit_text(std::string_view text, bool want_v4) {
+    if (text.empty())
+        return fail(text, "empty; write an address such as " +
+                              std::string(want_v4 ? "192.0.2.1" : "2001:db8::1"));
+    for (char c : text)
+        if (c == ' ' || c == '\t')
+            return fail(text, "contains white space; write one address or network per entry");
+    if (text.starts_with("ip4:") || text.starts_with("ip6:") || text.starts_with("IP4:") ||
+        text.starts_with("IP6:"))
+        return fail(text, "write the address without the '" + std::string(text.substr(0, 4)) +
+                              "' prefix; the record's mechanisms are generated");
+    const std::string_view addr_text = text.substr(0, text.find('/'));
+    const bool is_v6_text = addr_text.find(':') != std::string_view::npos;
+    if (is_v6_text && want_v4)
+        return fail(text, "is an IPv6 address where an IPv4 one is expected; write it as "
+                          "ip6 = \"" +
+                              std::string(text) + "\"");
+    if (!is_v6_text && !want_v4 && addr_text.find('.') != std::string_view::npos)
+        return fail(text, "is an IPv4 address where an IPv6 one is expected; write it as "
+                          "ip4 = \"" +
+                              std::string(text) + "\"");
+    return std::nullopt;
+}
+
+// The prefix after the address, and the network they make. A network is written with its
+// host bits zero; the message offers both readings, since either the network or the single
+// address may have been meant.
+template <class Network, class Address>
+std::variant<ip_network, network_parse_error> network_of(std::string_view text, const Address& addr,
+                                                         std::size_t slash, unsigned width) {
+    const auto prefix = parse_prefix(text, slash, width);
+    if (const auto* e = std::get_if<network_parse_error>(&prefix))
+        return *e;
+    const Network net(addr, static_cast<unsigned short>(std::get<unsigned>(prefix)));
+    if (net.canonical() != net)
+        return fail(text, "has host bits set after /" + std::to_string(net.prefix_length()) +
+                              "; write " + net.canonical().to_string() +
+                              " for the whole network, or " + addr.to_string() +
+                              " for the single address");
+    return ip_network(net);
+}
+
+std::variant<ip_network, network_parse_error> parse_v4(std::string_view text, std::size_t slash) {
+    const std::string_view addr_text = text.substr(0, slash);
+    boost::system::error_code ec;
+    const auto addr = asio_ip::make_address_v4(std::string(addr_text), ec);
+    if (ec)
+        return fail(text, "is not an IPv4 address or network: " + why_not_ipv4(addr_text));
+    return network_of<asio_ip::network_v4>(text, addr, slash, 32);
+}
+
+std::variant<ip_network, network_parse_error> parse_v6(std::string_view text, std::size_t slash) {
+    const std::string_view addr_text = text.substr(0, slash);
+    if (addr_text.find('%') != std::string_view::npos)
+        return fail(text, "has a zone index ('%…'); a sender address must be global");
+    boost::system::error_code ec;
+    const auto addr = asio_ip::make_address_v6(std::string(addr_text), ec);
+    if (ec)
+        return fail(text, "is not an IPv6 address or network (RFC 4291 text form)");
+    if (addr.is_v4_mapped())
+        return fail(text, "is an IPv4-mapped IPv6 address; write it as ip4 = \"" +
+                              asio_ip::make_address_v4(asio_ip::v4_mapped, addr).to_string() +
+                              "\"");
+    return network_of<asio_ip::network_v6>(text, addr, slash, 128);
+}
+
 } // namespace
 
 ip_network::ip_network(const asio_ip::network_v4& net)
@@ -139,66 +208,10 @@ ip_network ip_network::from_integer(ip_family family, uint128 first, unsigned pr
 std::variant<ip_network, network_parse_error> parse_network(std::string_view text,
                                                             ip_family expected) {
     const bool want_v4 = expected == ip_family::v4;
-    if (text.empty())
-        return fail(text, "empty; write an address such as " +
-                              std::string(want_v4 ? "192.0.2.1" : "2001:db8::1"));
-    for (char c : text)
-        if (c == ' ' || c == '\t')
-            return fail(text, "contains white space; write one address or network per entry");
-    if (text.starts_with("ip4:") || text.starts_with("ip6:") || text.starts_with("IP4:") ||
-        text.starts_with("IP6:"))
-        return fail(text, "write the address without the '" + std::string(text.substr(0, 4)) +
-                              "' prefix; the record's mechanisms are generated");
-
-    const std::size_t slash = text.find('/');
-    const std::string_view addr_text = text.substr(0, slash);
-    const bool is_v6_text = addr_text.find(':') != std::string_view::npos;
-    if (is_v6_text && want_v4)
-        return fail(text, "is an IPv6 address where an IPv4 one is expected; write it as "
-                          "ip6 = \"" +
-                              std::string(text) + "\"");
-    if (!is_v6_text && !want_v4 && addr_text.find('.') != std::string_view::npos)
-        return fail(text, "is an IPv4 address where an IPv6 one is expected; write it as "
-                          "ip4 = \"" +
-                              std::string(text) + "\"");
-
-    boost::system::error_code ec;
-    if (want_v4) {
-        const auto addr = asio_ip::make_address_v4(std::string(addr_text), ec);
-        if (ec)
-            return fail(text, "is not an IPv4 address or network: " + why_not_ipv4(addr_text));
-        const auto prefix = parse_prefix(text, slash, 32);
-        if (const auto* e = std::get_if<network_parse_error>(&prefix))
-            return *e;
-        const asio_ip::network_v4 net(addr,
-                                      static_cast<unsigned short>(std::get<unsigned>(prefix)));
-        if (net.canonical() != net)
-            return fail(text, "has host bits set after /" + std::to_string(net.prefix_length()) +
-                                  "; write " + net.canonical().to_string() +
-                                  " for the whole network, or " + addr.to_string() +
-                                  " for the single address");
-        return ip_network(net);
-    }
-
-    if (addr_text.find('%') != std::string_view::npos)
-        return fail(text, "has a zone index ('%…'); a sender address must be global");
-    const auto addr = asio_ip::make_address_v6(std::string(addr_text), ec);
-    if (ec)
-        return fail(text, "is not an IPv6 address or network (RFC 4291 text form)");
-    if (addr.is_v4_mapped())
-        return fail(text, "is an IPv4-mapped IPv6 address; write it as ip4 = \"" +
-                              asio_ip::make_address_v4(asio_ip::v4_mapped, addr).to_string() +
-                              "\"");
-    const auto prefix = parse_prefix(text, slash, 128);
-    if (const auto* e = std::get_if<network_parse_error>(&prefix))
+    if (auto e = misfit_text(text, want_v4))
         return *e;
-    const asio_ip::network_v6 net(addr, static_cast<unsigned short>(std::get<unsigned>(prefix)));
-    if (net.canonical() != net)
-        return fail(text, "has host bits set after /" + std::to_string(net.prefix_length()) +
-                              "; write " + net.canonical().to_string() +
-                              " for the whole network, or " + addr.to_string() +
-                              " for the single address");
-    return ip_network(net);
+    const std::size_t slash = text.find('/');
+    return want_v4 ? parse_v4(text, slash) : parse_v6(text, slash);
 }
 
 } // namespace spfd

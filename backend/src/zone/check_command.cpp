@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "zone/check_command.h"
 
-#include "zone/report.h"
+#include "zone/check_report.h"
 #include "zone/zone_set.h"
 
 #include <ostream>

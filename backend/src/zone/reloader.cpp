@@ -78,6 +78,77 @@ std::vector<ip_network> removed_networks(const zone_summary& before, const zone_
     return out;
 }
 
+std::chrono::microseconds since(clock::time_point started) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
+}
+
+// Every finding goes to the outcome (for the reload command) and to the log, one line each.
+void report_findings(const diagnostics& findings, reload_outcome& outcome) {
+    for (const diagnostic& d : findings.items()) {
+        outcome.messages.push_back(to_string(d));
+        log_event(d.level == severity::error ? log_level::error : log_level::warning,
+                  "zone_finding", "message=" + log_quoted(outcome.messages.back()));
+    }
+    outcome.errors = findings.error_count();
+    outcome.warnings = findings.items().size() - outcome.errors;
+}
+
+// The zones whose serial the new snapshot changes, or that it adds: pdns must forget what
+// it cached of them.
+std::vector<std::string> changed_zones(const snapshot* old, const snapshot& now) {
+    std::vector<std::string> changed;
+    for (const auto& zone : now.zones()) {
+        const auto* before = old ? old->find_zone(zone.summary.apex + ".") : nullptr;
+        if (before == nullptr || before->summary.serial != zone.summary.serial)
+            changed.push_back(zone.summary.apex);
+    }
+    return changed;
+}
+
+// Removing a sender is safe only once it has stopped sending for one TTL: receivers may
+// still hold the old record (docs/spf-rules.md: receivers cache by TTL). So each network
+// that a zone stops publishing is a warning, a bounded number of them listed.
+void warn_removed_senders(const snapshot& old, const snapshot& now, reload_outcome& outcome) {
+    constexpr std::size_t listed = 20; // a generated list may drop thousands at once
+    for (const auto& zone : now.zones()) {
+        const zone_summary& after = zone.summary;
+        const auto* before = old.find_zone(after.apex + ".");
+        if (before == nullptr)
+            continue;
+        const std::vector<ip_network> removed = removed_networks(before->summary, after);
+        for (std::size_t i = 0; i < removed.size() && i < listed; ++i) {
+            const std::string term = removed[i].to_mechanism();
+            outcome.messages.push_back(
+                after.file + ": warning: " + term + " is no longer published for " + after.apex +
+                "; make sure it stopped sending at least one TTL before this change");
+            ++outcome.warnings;
+            log_event(log_level::warning, "sender_removed", "zone=" + after.apex + " term=" + term);
+        }
+        if (removed.size() > listed) {
+            outcome.messages.push_back(after.file +
+                                       ": warning: " + std::to_string(removed.size() - listed) +
+                                       " more networks are no longer published for " + after.apex);
+            ++outcome.warnings;
+            log_event(log_level::warning, "senders_removed",
+                      "zone=" + after.apex + " count=" + std::to_string(removed.size()));
+        }
+    }
+}
+
+// One zone_loaded line per zone, then the reload's outcome line.
+void log_published(const snapshot& snap, std::size_t changed, const reload_outcome& outcome) {
+    for (const auto& zone : snap.zones())
+        log_event(log_level::info, "zone_loaded",
+                  "zone=" + zone.summary.apex + " serial=" + std::to_string(zone.summary.serial) +
+                      " senders=" + std::to_string(zone.summary.sender_count) +
+                      " networks=" + std::to_string(zone.summary.network_count) +
+                      " answer_octets=" + std::to_string(zone.summary.spf.measures.answer_octets));
+    log_event(log_level::info, "reload_ok",
+              "zones=" + std::to_string(snap.zones().size()) + " changed=" +
+                  std::to_string(changed) + " warnings=" + std::to_string(outcome.warnings) +
+                  " duration_us=" + std::to_string(outcome.duration.count()));
+}
+
 } // namespace
 
 reload_outcome reloader::reload() {
@@ -96,14 +167,7 @@ reload_outcome reloader::load_and_publish() {
               "zones_dir=" + log_quoted(config_.zones_dir.string()));
 
     zone_set_result loaded = load_zone_set(config_.zones_dir, serials_);
-    for (const diagnostic& d : loaded.findings.items()) {
-        outcome.messages.push_back(to_string(d));
-        log_event(d.level == severity::error ? log_level::error : log_level::warning,
-                  "zone_finding", "message=" + log_quoted(outcome.messages.back()));
-    }
-    outcome.errors = loaded.findings.error_count();
-    outcome.warnings = loaded.findings.items().size() - outcome.errors;
-
+    report_findings(loaded.findings, outcome);
     const std::shared_ptr<const snapshot> old = snapshots_.get();
     std::string error;
     if (loaded.snap && !serials_.commit(loaded.serials, error)) {
@@ -111,8 +175,7 @@ reload_outcome reloader::load_and_publish() {
         outcome.errors += 1;
         loaded.snap.reset();
     }
-    outcome.duration =
-        std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
+    outcome.duration = since(started);
     const std::int64_t now_unix = std::time(nullptr);
     stats_.last_unix_time = now_unix;
     stats_.last_ok = loaded.snap != nullptr;
@@ -124,52 +187,15 @@ reload_outcome reloader::load_and_publish() {
         return outcome;
     }
 
-    // Removing a sender is safe only once it has stopped sending for one TTL: receivers
-    // may still hold the old record (spf-rules.md rule 13).
-    std::vector<std::string> changed;
-    for (const auto& zone : loaded.snap->zones()) {
-        const auto& now = zone.summary;
-        const auto* before = old ? old->find_zone(now.apex + ".") : nullptr;
-        if (before == nullptr || before->summary.serial != now.serial)
-            changed.push_back(now.apex);
-        if (before == nullptr)
-            continue;
-        const std::vector<ip_network> removed = removed_networks(before->summary, now);
-        constexpr std::size_t listed = 20; // a generated list may drop thousands at once
-        for (std::size_t i = 0; i < removed.size() && i < listed; ++i) {
-            const std::string term = removed[i].to_mechanism();
-            outcome.messages.push_back(
-                now.file + ": warning: " + term + " is no longer published for " + now.apex +
-                "; make sure it stopped sending at least one TTL before this change");
-            ++outcome.warnings;
-            log_event(log_level::warning, "sender_removed", "zone=" + now.apex + " term=" + term);
-        }
-        if (removed.size() > listed) {
-            outcome.messages.push_back(now.file +
-                                       ": warning: " + std::to_string(removed.size() - listed) +
-                                       " more networks are no longer published for " + now.apex);
-            ++outcome.warnings;
-            log_event(log_level::warning, "senders_removed",
-                      "zone=" + now.apex + " count=" + std::to_string(removed.size()));
-        }
-    }
-
+    const std::vector<std::string> changed = changed_zones(old.get(), *loaded.snap);
+    if (old)
+        warn_removed_senders(*old, *loaded.snap, outcome);
     snapshots_.publish(loaded.snap);
     stats_.ok_total.fetch_add(1);
     stats_.published_unix_time = now_unix;
     outcome.published = true;
-    outcome.duration =
-        std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
-    for (const auto& zone : loaded.snap->zones())
-        log_event(log_level::info, "zone_loaded",
-                  "zone=" + zone.summary.apex + " serial=" + std::to_string(zone.summary.serial) +
-                      " senders=" + std::to_string(zone.summary.sender_count) +
-                      " networks=" + std::to_string(zone.summary.network_count) +
-                      " answer_octets=" + std::to_string(zone.summary.spf.measures.answer_octets));
-    log_event(log_level::info, "reload_ok",
-              "zones=" + std::to_string(loaded.snap->zones().size()) + " changed=" +
-                  std::to_string(changed.size()) + " warnings=" + std::to_string(outcome.warnings) +
-                  " duration_us=" + std::to_string(outcome.duration.count()));
+    outcome.duration = since(started);
+    log_published(*loaded.snap, changed.size(), outcome);
     if (old) // at start-up pdns has not cached anything from us yet
         purge_pdns_caches(changed);
     return outcome;

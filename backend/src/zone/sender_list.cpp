@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <limits>
+#include <string>
+#include <utility>
+#include <variant>
 
 namespace spfd {
 namespace {
@@ -19,6 +22,53 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+// Where an entry was written: the list's index in zone_spec::sources, the line, and the
+// column of the entry's first character.
+struct entry_place {
+    std::uint16_t source;
+    std::uint32_t line;
+    std::size_t column;
+};
+
+struct entry_error {
+    std::size_t column;
+    std::string message;
+};
+
+// One entry, `ip4:<network>` or `ip6:<network>` with an optional ` wide` after it (`body`,
+// trimmed, without the comment, which is `note`).
+std::variant<sender, entry_error> parse_entry(std::string_view body, std::string_view note,
+                                              const entry_place& at) {
+    const std::size_t space = body.find_first_of(" \t");
+    const std::string_view term = body.substr(0, space);
+    const std::string_view flags =
+        space == body.npos ? std::string_view{} : trim(body.substr(space));
+    ip_family family;
+    if (term.starts_with("ip4:"))
+        family = ip_family::v4;
+    else if (term.starts_with("ip6:"))
+        family = ip_family::v6;
+    else
+        return entry_error{at.column, "\"" + std::string(term) +
+                                          "\" is not an entry; write ip4:<address or network> or "
+                                          "ip6:<…>, one per line, as in the SPF record"};
+    if (!flags.empty() && flags != "wide")
+        return entry_error{at.column + static_cast<std::size_t>(flags.data() - body.data()),
+                           "unexpected \"" + std::string(flags) +
+                               "\" after the entry; only 'wide' may follow it (and a # comment)"};
+    const std::string_view value = term.substr(4);
+    auto parsed = parse_network(value, family);
+    if (const auto* e = std::get_if<network_parse_error>(&parsed))
+        return entry_error{at.column + 4, std::string(term.substr(0, 3)) + ": " + e->message};
+    return sender{std::get<ip_network>(parsed),
+                  std::string(value),
+                  std::string(note),
+                  flags == "wide",
+                  at.source,
+                  at.line,
+                  static_cast<std::uint32_t>(at.column + 4)};
+}
+
 } // namespace
 
 void parse_sender_list(std::string_view text, const std::string& file, zone_spec& zone,
@@ -31,11 +81,6 @@ void parse_sender_list(std::string_view text, const std::string& file, zone_spec
     zone.senders.reserve(zone.senders.size() +
                          static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
     std::size_t errors = 0;
-    auto error = [&](std::uint32_t line, std::size_t column, std::string message) {
-        if (++errors <= max_errors)
-            out.error({file, line, static_cast<std::uint32_t>(column)}, std::move(message));
-    };
-
     std::uint32_t line_number = 0;
     std::size_t start = 0;
     while (start < text.size()) {
@@ -55,40 +100,12 @@ void parse_sender_list(std::string_view text, const std::string& file, zone_spec
             continue;
         const std::size_t column =
             static_cast<std::size_t>(body.data() - text.data()) - line_start + 1;
-
-        const std::size_t space = body.find_first_of(" \t");
-        const std::string_view term = body.substr(0, space);
-        const std::string_view flags =
-            space == body.npos ? std::string_view{} : trim(body.substr(space));
-        ip_family family;
-        if (term.starts_with("ip4:"))
-            family = ip_family::v4;
-        else if (term.starts_with("ip6:"))
-            family = ip_family::v6;
-        else {
-            error(line_number, column,
-                  "\"" + std::string(term) +
-                      "\" is not an entry; write ip4:<address or network> or ip6:<…>, one per "
-                      "line, as in the SPF record");
-            continue;
-        }
-        bool wide = false;
-        if (flags == "wide")
-            wide = true;
-        else if (!flags.empty()) {
-            error(line_number, column + static_cast<std::size_t>(flags.data() - body.data()),
-                  "unexpected \"" + std::string(flags) +
-                      "\" after the entry; only 'wide' may follow it (and a # comment)");
-            continue;
-        }
-        const std::string_view value = term.substr(4);
-        auto parsed = parse_network(value, family);
-        if (const auto* e = std::get_if<network_parse_error>(&parsed)) {
-            error(line_number, column + 4, std::string(term.substr(0, 3)) + ": " + e->message);
-            continue;
-        }
-        zone.senders.push_back({std::get<ip_network>(parsed), std::string(value), std::string(note),
-                                wide, source, line_number, static_cast<std::uint32_t>(column + 4)});
+        auto entry = parse_entry(body, note, {source, line_number, column});
+        if (auto* s = std::get_if<sender>(&entry))
+            zone.senders.push_back(std::move(*s));
+        else if (++errors <= max_errors)
+            out.error({file, line_number, static_cast<std::uint32_t>(std::get<1>(entry).column)},
+                      std::move(std::get<1>(entry).message));
     }
     if (errors > max_errors)
         out.error({file, 0, 0}, std::to_string(errors - max_errors) + " more errors not shown (" +

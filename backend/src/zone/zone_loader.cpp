@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "zone/zone_loader.h"
 
-#include "net/network_set.h"
-#include "net/special_ranges.h"
 #include "util/ascii.h"
 #include "util/toml_reader.h"
+#include "zone/sender_checks.h"
 #include "zone/sender_list.h"
 
 #include <algorithm>
@@ -17,10 +16,6 @@ constexpr std::uintmax_t max_zone_file_bytes = 64 * 1024 * 1024;
 constexpr std::int64_t max_ttl = 604800;           // a week; anything longer is a typo here
 constexpr std::int64_t max_soa_timer = 2147483647; // RFC 2181 §8
 constexpr std::int64_t max_budget = 512;           // the classic UDP limit (RFC 1035 §4.2.1)
-
-// Very wide networks are more likely a typo than a plan (issue: /8 instead of /28).
-constexpr unsigned widest_plain_v4 = 24;
-constexpr unsigned widest_plain_v6 = 48;
 
 // Host-name syntax (RFC 1123 §2.1) for the zone and server names we publish; returns the
 // lower-case name without trailing dot, or an explanation.
@@ -230,7 +225,7 @@ void read_senders(toml_reader& r, const toml::table& root, zone_spec& zone) {
     }
     const toml::node* node = root.get("senders");
     if (node == nullptr)
-        return; // none here is fine if senders_file has them; finish_senders() decides
+        return; // none here is fine if senders_file has them; check_senders() decides
     const toml::array* list = node->as_array();
     if (list == nullptr || !list->is_array_of_tables() || list->empty()) {
         r.error(r.position(*node), "'senders' must be a non-empty list of [[senders]] tables");
@@ -267,14 +262,6 @@ void read_senders(toml_reader& r, const toml::table& root, zone_spec& zone) {
     }
 }
 
-// "at line 12" for the same file, "at zones/x.senders:12" for the other one.
-std::string place(const zone_spec& zone, const sender& other, const sender& s) {
-    if (other.source == s.source)
-        return "line " + std::to_string(other.line);
-    const source_position p = zone.where(other);
-    return p.file + ":" + std::to_string(p.line);
-}
-
 } // namespace
 
 std::string_view to_string(overflow_mode mode) {
@@ -289,90 +276,6 @@ std::string_view to_string(overflow_mode mode) {
         return "auto";
     }
     return "flat";
-}
-
-void finish_senders(zone_spec& zone, diagnostics& out) {
-    if (zone.senders.empty()) {
-        out.error(zone.senders_file.empty() ? source_position{zone.file, 0, 0}
-                                            : zone.senders_file_key,
-                  std::string(zone.senders_file.empty()
-                                  ? "no [[senders]] entries"
-                                  : "no [[senders]] entries and no lines in senders_file") +
-                      ": the record would authorise nobody, and every customer's mail would "
-                      "fail SPF");
-        return;
-    }
-    // Warnings per entry, at most a bounded number of each kind: a generated list with a
-    // systematic mistake must not bury the one line that says so under a million.
-    constexpr std::size_t shown_per_kind = 20;
-    std::size_t wide_count = 0, special_count = 0, covered_count = 0;
-    auto note_more = [&](std::size_t count, const char* what) {
-        if (count > shown_per_kind)
-            out.warning({zone.file, 0, 0},
-                        std::to_string(count - shown_per_kind) + " more " + what + " not shown");
-    };
-    for (const sender& s : zone.senders) {
-        const unsigned widest =
-            s.network.family() == ip_family::v4 ? widest_plain_v4 : widest_plain_v6;
-        if (s.network.prefix_length() < widest && !s.wide && ++wide_count <= shown_per_kind)
-            out.warning(zone.where(s), "\"" + s.text + "\" is a very wide network (wider than /" +
-                                           std::to_string(widest) +
-                                           "); if that is intended, mark the entry wide "
-                                           "(wide = true, or 'wide' after it in a sender list)");
-        if (const auto what = special_purpose(s.network); what && ++special_count <= shown_per_kind)
-            out.warning(zone.where(s), "\"" + s.text + "\" lies in " + std::string(*what) +
-                                           " address space, which does not send mail on the "
-                                           "Internet; receivers will never see it");
-    }
-    note_more(wide_count, "very wide networks");
-    note_more(special_count, "special-purpose networks");
-
-    // Exact duplicates are refused: a second copy of a line is usually a paste that was
-    // meant to be edited into a different address. Sorted indices, not a map: a million
-    // entries must stay cheap.
-    std::vector<std::uint32_t> order(zone.senders.size());
-    for (std::uint32_t i = 0; i < order.size(); ++i)
-        order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return zone.senders[a].network < zone.senders[b].network;
-    });
-    std::vector<bool> duplicate(zone.senders.size(), false);
-    for (std::size_t k = 1; k < order.size(); ++k) {
-        const sender& first = zone.senders[order[k - 1]];
-        const sender& again = zone.senders[order[k]];
-        if (again.network != first.network)
-            continue;
-        // stable_sort keeps file order among equals, so `first` is the earlier one; a run
-        // of copies is reported against its first member.
-        std::size_t head = k - 1;
-        while (duplicate[order[head]])
-            --head;
-        const sender& original = zone.senders[order[head]];
-        out.error(zone.where(again), "\"" + again.text + "\" is a duplicate of \"" + original.text +
-                                         "\" at " + place(zone, original, again) +
-                                         "; remove one of them");
-        duplicate[order[k]] = true;
-    }
-
-    std::vector<ip_network> networks;
-    std::vector<std::size_t> origin;
-    networks.reserve(zone.senders.size());
-    origin.reserve(zone.senders.size());
-    for (std::size_t i = 0; i < zone.senders.size(); ++i)
-        if (!duplicate[i]) {
-            networks.push_back(zone.senders[i].network);
-            origin.push_back(i);
-        }
-    for (const covered_network& c : find_covered(networks)) {
-        if (++covered_count > shown_per_kind)
-            continue;
-        const sender& inner = zone.senders[origin[c.index]];
-        const sender& outer = zone.senders[origin[c.covered_by]];
-        out.warning(zone.where(inner), "\"" + inner.text + "\" is already covered by \"" +
-                                           outer.text + "\" at " + place(zone, outer, inner) +
-                                           "; it adds nothing to the record");
-    }
-    note_more(covered_count, "covered entries");
 }
 
 std::optional<zone_spec> parse_zone(std::string_view text, const std::string& file,
@@ -395,7 +298,7 @@ std::optional<zone_spec> parse_zone(std::string_view text, const std::string& fi
     read_spf(r, *root, zone);
     read_senders(r, *root, zone);
     if (zone.senders_file.empty())
-        finish_senders(zone, found); // else load_zone_file does, with the list read
+        check_senders(zone, found); // else load_zone_file does, with the list read
     out.append(found);
     if (found.has_errors())
         return std::nullopt;
@@ -413,7 +316,7 @@ std::optional<zone_spec> load_zone_file(const std::filesystem::path& path, diagn
         diagnostics found;
         if (auto list_text = read_bounded_file(list, max_zone_file_bytes, found)) {
             parse_sender_list(*list_text, list.string(), *zone, found);
-            finish_senders(*zone, found);
+            check_senders(*zone, found);
         }
         out.append(found);
         if (found.has_errors())

@@ -6,13 +6,16 @@
 #include "zone/snapshot.h"
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <string>
 
 namespace spfd {
 
 /// The one path from files to a servable snapshot, used at start-up, by `check` and by
-/// reload: read every `*.toml` in the zones folder, validate, aggregate, render, measure,
-/// check the size budget, assign serials. `snap` is set only when everything is valid.
+/// reload: read every `*.toml` in the zones folder once it holds still (zone_files), parse
+/// and check each (zone_loader, sender_checks), refuse a zone inside another, compile and
+/// measure each (compile, layout), assign serials. `snap` is set only when all is valid.
 struct zone_set_result {
     std::shared_ptr<const snapshot> snap;
     diagnostics findings;
@@ -20,11 +23,5 @@ struct zone_set_result {
 };
 
 zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const serial_store& serials);
-
-/// Compiles one validated zone with serial 0; load_zone_set then assigns the real one.
-std::optional<compiled_zone> compile_zone(const zone_spec& spec, int id, diagnostics& out);
-
-/// Sets the serial in the summary and in the SOA record.
-void assign_serial(compiled_zone& zone, std::uint32_t serial);
 
 } // namespace spfd

@@ -31,11 +31,11 @@ struct soa_spec {
     std::uint32_t ttl = 0;
 };
 
-/// The final `all` term of our record. `+all` and `?all` are never allowed (spf-rules §8).
+/// The final `all` term of our record. Never `+all` (anyone may send as every customer) nor
+/// `?all` (says nothing): RFC 7208 §5.1, docs/spf-rules.md.
 enum class all_qualifier { softfail, fail };
 
-/// What to do when the flat record does not fit the size budget (issue: grow without
-/// breaking customers).
+/// What to do when the flat record does not fit the size budget.
 enum class overflow_mode {
     flat,  ///< one record; refuse when over budget
     split, ///< the apex includes child records that share the networks

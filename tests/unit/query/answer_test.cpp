@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "query/answer.h"
 #include "query/notify_book.h"
+#include "zone/compile.h"
 #include "zone/zone_loader.h"
-#include "zone/zone_set.h"
 
 #include <boost/json.hpp>
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "zone/report.h"
+#include "zone/check_report.h"
 
 namespace spfd {
 

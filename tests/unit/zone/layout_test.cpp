@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "zone/overflow.h"
+#include "zone/compile.h"
+#include "zone/layout.h"
 #include "zone/zone_loader.h"
-#include "zone/zone_set.h"
 
 #include <doctest/doctest.h>
 #include <string>

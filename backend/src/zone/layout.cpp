@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "zone/overflow.h"
+#include "zone/layout.h"
 
 namespace spfd {
 namespace {
@@ -151,8 +151,8 @@ std::optional<record_layout> lay_out(const zone_spec& spec, const std::vector<ip
                                      diagnostics& out) {
     const source_position where =
         spec.senders.empty() ? source_position{spec.file, 0, 0} : spec.where(spec.senders.front());
-    // Macro mode publishes no network in any record: rendering a million mechanisms only to
-    // drop them took a third of the load's time and its peak memory.
+    // Macro mode publishes no network in any record: rendering up to a million mechanisms
+    // only to drop them would cost the load time and peak memory for nothing.
     if (spec.overflow == overflow_mode::macro)
         return lay_out_macro(spec, out, where);
     const std::vector<std::string> terms = mechanisms(networks);
