@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "customer/impact.h"
 
+#include "dns/name.h"
 #include "query/answer.h"
 #include "zone/zone_loader.h"
 #include "zone/zone_set.h"
@@ -45,10 +46,6 @@ std::string txt_content(std::string_view content) {
     return out;
 }
 
-bool at_or_below(const std::string& name, const std::string& apex) {
-    return name == apex || (name.size() > apex.size() && name.ends_with("." + apex));
-}
-
 bool contains(const std::vector<ip_network>& list, const ip_network& n) {
     return std::find(list.begin(), list.end(), n) != list.end();
 }
@@ -62,7 +59,7 @@ snapshot_resolver::snapshot_resolver(std::shared_ptr<const snapshot> snap,
 dns_lookup snapshot_resolver::lookup(const std::string& name, dns_type type) {
     const std::string wanted = normalized_domain(name);
     const bool ours = std::any_of(snap_->zones().begin(), snap_->zones().end(), [&](const auto& z) {
-        return at_or_below(wanted, z.summary.apex);
+        return is_at_or_below(wanted, z.summary.apex);
     });
     if (!ours)
         return inner_->lookup(name, type);

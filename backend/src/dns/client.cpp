@@ -94,10 +94,6 @@ std::optional<std::string> check_dns_server(const dns_server& server) {
     return std::nullopt;
 }
 
-bool is_valid_dns_name(const std::string& name) {
-    return rdf_ptr(ldns_dname_new_frm_str(name.c_str())) != nullptr;
-}
-
 dns_response dns_query(const dns_server& server, const std::string& name, dns_type type,
                        dns_transport t) {
     dns_response out;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "zone/zone_set.h"
 
+#include "dns/name.h"
 #include "net/network_set.h"
 #include "zone/overflow.h"
 #include "zone/zone_loader.h"
@@ -61,11 +62,6 @@ std::string fingerprint(const compiled_zone& zone) {
         for (const ip_network& n : *zone.summary.networks)
             h.mix(n.to_string());
     return h.hex();
-}
-
-bool inside(std::string_view name, std::string_view apex) {
-    return name.size() > apex.size() && name.ends_with(apex) &&
-           name[name.size() - apex.size() - 1] == '.';
 }
 
 std::vector<std::filesystem::path> zone_files(const std::filesystem::path& dir, diagnostics& out) {
@@ -311,7 +307,7 @@ zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const seri
 
     for (const zone_spec& a : specs)
         for (const zone_spec& b : specs)
-            if (inside(a.apex, b.apex))
+            if (is_strictly_below(a.apex, b.apex))
                 result.findings.error({a.file, 0, 0}, "zone " + a.apex + " lies inside zone " +
                                                           b.apex + " (" + b.file +
                                                           "); serve it as names of that zone");
