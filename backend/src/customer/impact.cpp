@@ -2,6 +2,7 @@
 #include "customer/impact.h"
 
 #include "dns/name.h"
+#include "dns/txt_presentation.h"
 #include "query/answer.h"
 #include "zone/zone_loader.h"
 #include "zone/zone_set.h"
@@ -27,23 +28,6 @@ std::string_view type_name(dns_type t) {
     default:
         return "TXT";
     }
-}
-
-// The text of a pdns TXT content (`"v=spf1 …" "…"`): the strings concatenated (§3.3).
-std::string txt_content(std::string_view content) {
-    std::string out;
-    bool in_string = false;
-    for (std::size_t i = 0; i < content.size(); ++i) {
-        const char c = content[i];
-        if (c == '"') {
-            in_string = !in_string;
-        } else if (in_string && c == '\\' && i + 1 < content.size()) {
-            out += content[++i];
-        } else if (in_string) {
-            out += c;
-        }
-    }
-    return out;
 }
 
 bool contains(const std::vector<ip_network>& list, const ip_network& n) {
@@ -86,8 +70,9 @@ dns_lookup snapshot_resolver::lookup(const std::string& name, dns_type type) {
         if (o.at("qtype").as_string() != type_name(type))
             continue;
         const std::string content(o.at("content").as_string());
-        out.records.push_back(type == dns_type::txt || type == dns_type::spf ? txt_content(content)
-                                                                             : content);
+        out.records.push_back(type == dns_type::txt || type == dns_type::spf
+                                  ? txt_presentation_text(content)
+                                  : content);
     }
     return out;
 }

@@ -47,7 +47,4 @@ std::size_t txt_answer_wire_size(std::string_view name, const std::vector<std::s
 /// Counts the terms that cost a DNS lookup: include, a, mx, ptr, exists, redirect.
 unsigned count_dns_lookups(std::string_view record_text);
 
-/// The TXT content in zone-file presentation form: each string quoted, `"` and `\` escaped.
-std::string txt_presentation(const std::vector<std::string>& strings);
-
 } // namespace spfd

@@ -2,6 +2,7 @@
 #include "zone/zone_set.h"
 
 #include "dns/name.h"
+#include "dns/txt_presentation.h"
 #include "net/network_set.h"
 #include "zone/overflow.h"
 #include "zone/zone_loader.h"
