@@ -99,15 +99,6 @@ TEST_CASE("states: names and the worse of two") {
     CHECK(worse_status(probe_ok, probe_ok) == probe_ok);
 }
 
-TEST_CASE("rcode names") {
-    CHECK(rcode_name(0) == "NOERROR");
-    CHECK(rcode_name(2) == "SERVFAIL");
-    CHECK(rcode_name(3) == "NXDOMAIN");
-    CHECK(rcode_name(5) == "REFUSED");
-    CHECK(rcode_name(9) == "NOTAUTH");
-    CHECK(rcode_name(23) == "RCODE 23");
-}
-
 TEST_CASE("problems are kept most severe first and raise the status") {
     probe_result r;
     r.add_problem(probe_warning, "w1");
