@@ -8,6 +8,7 @@
 #include "customer/customer_check.h"
 #include "customer/customer_report.h"
 #include "customer/impact.h"
+#include "dns/name.h"
 #include "probe/probe.h"
 #include "zone/check_command.h"
 #include "zone/zone_set.h"
@@ -383,7 +384,8 @@ int cmd_customer_check(const command_line& cl, const std::vector<std::string>& r
     po::variables_map args;
     if (const int status = parse_customer("check", options, positional, rest, args); status >= 0)
         return status;
-    if (domain.empty() || !is_valid_dns_name(domain) || domain.find("..") != std::string::npos) {
+    if (domain.empty() || !is_wire_encodable_name(domain) ||
+        domain.find("..") != std::string::npos) {
         std::cerr << "spfctl customer check: "
                   << (domain.empty() ? "a DOMAIN is needed"
                                      : "'" + domain + "' is not a valid domain name")

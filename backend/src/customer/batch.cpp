@@ -3,6 +3,7 @@
 
 #include "customer/customer_report.h"
 #include "dns/client.h"
+#include "dns/name.h"
 
 #include <algorithm>
 #include <atomic>
@@ -76,7 +77,7 @@ read_domain_list(const std::filesystem::path& path) {
         const std::string text = trimmed(line.substr(0, line.find('#')));
         if (text.empty())
             continue;
-        if (text.find_first_of(" \t") != std::string::npos || !is_valid_dns_name(text) ||
+        if (text.find_first_of(" \t") != std::string::npos || !is_wire_encodable_name(text) ||
             text.find("..") != std::string::npos || text.front() == '.')
             return path.string() + ":" + std::to_string(number) + ": '" + text +
                    "' is not a domain name";

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "customer/impact.h"
 
+#include "dns/name.h"
+#include "dns/txt_presentation.h"
 #include "query/answer.h"
 #include "zone/compile.h"
 #include "zone/zone_loader.h"
@@ -26,27 +28,6 @@ std::string_view type_name(dns_type t) {
     default:
         return "TXT";
     }
-}
-
-// The text of a pdns TXT content (`"v=spf1 …" "…"`): the strings concatenated (§3.3).
-std::string txt_content(std::string_view content) {
-    std::string out;
-    bool in_string = false;
-    for (std::size_t i = 0; i < content.size(); ++i) {
-        const char c = content[i];
-        if (c == '"') {
-            in_string = !in_string;
-        } else if (in_string && c == '\\' && i + 1 < content.size()) {
-            out += content[++i];
-        } else if (in_string) {
-            out += c;
-        }
-    }
-    return out;
-}
-
-bool at_or_below(const std::string& name, const std::string& apex) {
-    return name == apex || (name.size() > apex.size() && name.ends_with("." + apex));
 }
 
 bool contains(const std::vector<ip_network>& list, const ip_network& n) {
@@ -96,7 +77,7 @@ snapshot_resolver::snapshot_resolver(std::shared_ptr<const snapshot> snap,
 dns_lookup snapshot_resolver::lookup(const std::string& name, dns_type type) {
     const std::string wanted = normalized_domain(name);
     const bool ours = std::any_of(snap_->zones().begin(), snap_->zones().end(), [&](const auto& z) {
-        return at_or_below(wanted, z.summary.apex);
+        return is_at_or_below(wanted, z.summary.apex);
     });
     if (!ours)
         return inner_->lookup(name, type);
@@ -123,8 +104,9 @@ dns_lookup snapshot_resolver::lookup(const std::string& name, dns_type type) {
         if (o.at("qtype").as_string() != type_name(type))
             continue;
         const std::string content(o.at("content").as_string());
-        out.records.push_back(type == dns_type::txt || type == dns_type::spf ? txt_content(content)
-                                                                             : content);
+        out.records.push_back(type == dns_type::txt || type == dns_type::spf
+                                  ? txt_presentation_text(content)
+                                  : content);
     }
     return out;
 }

@@ -82,42 +82,8 @@ rdf_ptr server_rdf(const std::string& address) {
     return nullptr;
 }
 
-} // namespace
-
-std::optional<std::string> check_dns_server(const dns_server& server) {
-    if (!server_rdf(server.address))
-        return "server '" + server.address + "' is not an IPv4 or IPv6 address";
-    if (server.port == 0)
-        return std::string("port 0 is not usable");
-    if (server.timeout.count() <= 0)
-        return std::string("the timeout must be positive");
-    return std::nullopt;
-}
-
-bool is_valid_dns_name(const std::string& name) {
-    return rdf_ptr(ldns_dname_new_frm_str(name.c_str())) != nullptr;
-}
-
-dns_response dns_query(const dns_server& server, const std::string& name, dns_type type,
-                       dns_transport t) {
-    dns_response out;
-    out.transport = transport_name(t);
-    const std::string at = " from " + server.address + "#" + std::to_string(server.port);
-
-    const rdf_ptr address = server_rdf(server.address);
-    const rdf_ptr qname(ldns_dname_new_frm_str(name.c_str()));
-    const resolver_ptr res(ldns_resolver_new());
-    if (!address || !qname || !res) {
-        out.failure = !address ? "'" + server.address + "' is not an IPv4 or IPv6 address"
-                      : !qname ? "'" + name + "' is not a valid DNS name"
-                               : "out of memory";
-        return out;
-    }
-    ldns_resolver* r = res.get();
-    if (ldns_resolver_push_nameserver(r, address.get()) != LDNS_STATUS_OK) {
-        out.failure = "cannot use server " + server.address;
-        return out;
-    }
+// Only `server`, one attempt that the timeout bounds, no search list, and TC left visible.
+void configure_resolver(ldns_resolver* r, const dns_server& server, dns_transport t) {
     ldns_resolver_set_port(r, server.port);
     ldns_resolver_set_recursive(r, server.recursion_desired);
     ldns_resolver_set_retry(r, 1); // one attempt: the timeout bounds the query
@@ -133,51 +99,114 @@ dns_response dns_query(const dns_server& server, const std::string& name, dns_ty
     tv.tv_sec = static_cast<decltype(tv.tv_sec)>(ms / 1000);
     tv.tv_usec = static_cast<decltype(tv.tv_usec)>((ms % 1000) * 1000);
     ldns_resolver_set_timeout(r, tv);
+}
 
-    const auto rr_type = static_cast<ldns_rr_type>(type);
-    ldns_pkt* raw_query = nullptr;
-    if (ldns_resolver_prepare_query_pkt(&raw_query, r, qname.get(), rr_type, LDNS_RR_CLASS_IN,
-                                        server.recursion_desired ? LDNS_RD : 0) != LDNS_STATUS_OK) {
-        pkt_ptr discard(raw_query);
-        out.failure = "cannot build the query";
-        return out;
-    }
-    const pkt_ptr query(raw_query);
+// The query packet for `qname`/`type`, class IN; null when ldns cannot build it.
+pkt_ptr build_query(ldns_resolver* r, const ldns_rdf* qname, dns_type type, bool recursion) {
+    ldns_pkt* raw = nullptr;
+    const ldns_status status = ldns_resolver_prepare_query_pkt(
+        &raw, r, qname, static_cast<ldns_rr_type>(type), LDNS_RR_CLASS_IN, recursion ? LDNS_RD : 0);
+    pkt_ptr query(raw);
+    if (status != LDNS_STATUS_OK)
+        return nullptr;
+    return query;
+}
 
+// What one send returned, with what is needed to tell why nothing came back.
+struct exchange {
+    ldns_status status = LDNS_STATUS_OK;
+    pkt_ptr reply;
+    int saved_errno = 0;
+    std::chrono::milliseconds elapsed{0};
+};
+
+exchange send_query(ldns_resolver* r, ldns_pkt* query) {
+    exchange out;
     ldns_pkt* raw_reply = nullptr;
     errno = 0;
     const auto started = std::chrono::steady_clock::now();
-    const ldns_status status = ldns_resolver_send_pkt(&raw_reply, r, query.get());
-    const int saved_errno = errno;
-    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+    out.status = ldns_resolver_send_pkt(&raw_reply, r, query);
+    out.saved_errno = errno;
+    out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
-    const pkt_ptr reply(raw_reply);
+    out.reply.reset(raw_reply);
+    return out;
+}
 
-    if (status != LDNS_STATUS_OK || !reply) {
-        if (saved_errno == ECONNREFUSED)
-            out.failure = "no answer" + at + ": connection refused";
-        else if (elapsed * 10 >= server.timeout * 9)
-            out.failure = "no answer" + at + ": timeout after " +
-                          std::to_string(server.timeout.count()) + " ms";
-        else
-            out.failure = "no answer" + at + ": " + ldns_get_errorstr_by_id(status);
+// Why a send brought no reply: refused, timed out (within 10 % of the timeout), or ldns's
+// own reason.
+std::string no_answer_reason(const exchange& sent, const dns_server& server) {
+    if (sent.saved_errno == ECONNREFUSED)
+        return "connection refused";
+    if (sent.elapsed * 10 >= server.timeout * 9)
+        return "timeout after " + std::to_string(server.timeout.count()) + " ms";
+    return ldns_get_errorstr_by_id(sent.status);
+}
+
+// Header figures and the answer RRs of the asked type and class IN.
+void read_reply(const ldns_pkt* reply, dns_type type, dns_response& out) {
+    out.rcode = static_cast<int>(ldns_pkt_get_rcode(reply));
+    out.truncated = ldns_pkt_tc(reply);
+    out.octets = ldns_pkt_size(reply);
+    const ldns_rr_list* answer = ldns_pkt_answer(reply);
+    if (!answer)
+        return;
+    out.answer_rrs = ldns_rr_list_rr_count(answer);
+    const auto rr_type = static_cast<ldns_rr_type>(type);
+    for (std::size_t i = 0; i < out.answer_rrs; ++i) {
+        const ldns_rr* rr = ldns_rr_list_rr(answer, i);
+        if (ldns_rr_get_type(rr) == rr_type && ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN)
+            out.records.push_back(record_text(rr, type));
+    }
+}
+
+} // namespace
+
+std::optional<std::string> check_dns_server(const dns_server& server) {
+    if (!server_rdf(server.address))
+        return "server '" + server.address + "' is not an IPv4 or IPv6 address";
+    if (server.port == 0)
+        return std::string("port 0 is not usable");
+    if (server.timeout.count() <= 0)
+        return std::string("the timeout must be positive");
+    return std::nullopt;
+}
+
+dns_response dns_query(const dns_server& server, const std::string& name, dns_type type,
+                       dns_transport t) {
+    dns_response out;
+    out.transport = transport_name(t);
+    const rdf_ptr address = server_rdf(server.address);
+    const rdf_ptr qname(ldns_dname_new_frm_str(name.c_str()));
+    const resolver_ptr res(ldns_resolver_new());
+    if (!address || !qname || !res) {
+        out.failure = !address ? "'" + server.address + "' is not an IPv4 or IPv6 address"
+                      : !qname ? "'" + name + "' is not a valid DNS name"
+                               : "out of memory";
         return out;
     }
-    if (!ldns_pkt_qr(reply.get()) || ldns_pkt_id(reply.get()) != ldns_pkt_id(query.get())) {
+    if (ldns_resolver_push_nameserver(res.get(), address.get()) != LDNS_STATUS_OK) {
+        out.failure = "cannot use server " + server.address;
+        return out;
+    }
+    configure_resolver(res.get(), server, t);
+    const pkt_ptr query = build_query(res.get(), qname.get(), type, server.recursion_desired);
+    if (!query) {
+        out.failure = "cannot build the query";
+        return out;
+    }
+    const exchange sent = send_query(res.get(), query.get());
+    const std::string at = " from " + server.address + "#" + std::to_string(server.port);
+    if (sent.status != LDNS_STATUS_OK || !sent.reply) {
+        out.failure = "no answer" + at + ": " + no_answer_reason(sent, server);
+        return out;
+    }
+    if (!ldns_pkt_qr(sent.reply.get()) ||
+        ldns_pkt_id(sent.reply.get()) != ldns_pkt_id(query.get())) {
         out.failure = "a response" + at + " that does not match the query";
         return out;
     }
-    out.rcode = static_cast<int>(ldns_pkt_get_rcode(reply.get()));
-    out.truncated = ldns_pkt_tc(reply.get());
-    out.octets = ldns_pkt_size(reply.get());
-    if (const ldns_rr_list* answer = ldns_pkt_answer(reply.get())) {
-        out.answer_rrs = ldns_rr_list_rr_count(answer);
-        for (std::size_t i = 0; i < out.answer_rrs; ++i) {
-            const ldns_rr* rr = ldns_rr_list_rr(answer, i);
-            if (ldns_rr_get_type(rr) == rr_type && ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN)
-                out.records.push_back(record_text(rr, type));
-        }
-    }
+    read_reply(sent.reply.get(), type, out);
     return out;
 }
 

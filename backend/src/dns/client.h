@@ -46,9 +46,6 @@ struct dns_response {
 /// Why `server` cannot be used (not an address literal, port 0, no timeout), or nothing.
 std::optional<std::string> check_dns_server(const dns_server& server);
 
-/// True when ldns accepts `name` as a domain name (labels ≤ 63, name ≤ 255 octets).
-bool is_valid_dns_name(const std::string& name);
-
 /// "NOERROR", "NXDOMAIN", … or "RCODE n".
 std::string rcode_name(int rcode);
 

@@ -2,6 +2,7 @@
 #include "probe/probe.h"
 
 #include "dns/client.h"
+#include "dns/name.h"
 #include "spf/check_host.h"
 #include "spf/limits.h"
 #include "spf/record_parser.h"
@@ -504,7 +505,7 @@ std::string probe_json(const probe_result& r) {
 probe_result run_probe(const probe_options& options) {
     const auto bad_server =
         check_dns_server(dns_server{options.server, options.port, options.timeout, false});
-    const bool name_ok = !options.name.empty() && is_valid_dns_name(options.name);
+    const bool name_ok = !options.name.empty() && is_wire_encodable_name(options.name);
     if (bad_server || !name_ok || options.warn_octets > options.crit_octets) {
         probe_result result = empty_result(options);
         result.add_problem(probe_unknown,

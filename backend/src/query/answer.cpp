@@ -7,8 +7,6 @@
 #include "util/ascii.h"
 
 #include <algorithm>
-#include <boost/json/serialize.hpp>
-#include <boost/json/string.hpp>
 #include <cstdint>
 #include <optional>
 
@@ -70,15 +68,17 @@ std::optional<std::string_view> per_ip_reply(const snapshot& snap, std::string_v
     if (!(any || (address && upper_qtype == "TXT")))
         return false_reply; // the name exists: NODATA for other types
     // Names and the SPF text hold only letters, digits, '.', ':', '-' and '%': no JSON escapes.
-    // Constant parts are joined into as few appends as the two kinds of reply allow.
+    // The record row's pieces come from pdns_reply.h; the TXT content is JSON-escaped
+    // presentation form.
     if (!address) {
-        out.assign(R"({"result":[{"qtype":"ENT","qname":")");
+        out.assign(one_ent_reply_head);
         out += name;
-        out += R"(","content":")";
+        out += record_content_key;
     } else {
-        out.assign(R"({"result":[{"qtype":"TXT","qname":")");
+        out.assign(one_txt_reply_head);
         out += name;
-        out += R"(","content":"\"v=spf1 )";
+        out += record_content_key;
+        out += R"(\"v=spf1 )";
         append_listed_mechanism(*zone, parsed, out);
         out += R"(-all\")";
     }
@@ -106,7 +106,7 @@ std::string_view lookup_reply(const snapshot& snap, const request& req, std::str
 // Zones whose served serial pdns has not sent NOTIFYs for yet. pdns then NOTIFYs the
 // zone's secondaries and calls setNotified with that serial.
 std::string_view updated_masters_reply(const snapshot& snap, std::string& out) {
-    out.assign(R"({"result":[)");
+    out.assign(rows_reply_open);
     bool first = true;
     for (const snapshot::zone_entry& zone : snap.zones()) {
         const zone_summary& z = zone.summary;
@@ -118,7 +118,7 @@ std::string_view updated_masters_reply(const snapshot& snap, std::string& out) {
         first = false;
         out += domain_info_text(z, notified.value_or(0));
     }
-    out += "]}";
+    out += rows_reply_close;
     return out;
 }
 
@@ -181,13 +181,6 @@ std::string_view answer(const snapshot& snap, const request& req, std::string& s
         return false_reply;
     }
     return false_reply;
-}
-
-std::string error_reply(std::string_view message) {
-    std::string out = R"({"result":false,"log":[)";
-    out += boost::json::serialize(boost::json::string(message));
-    out += "]}";
-    return out;
 }
 
 } // namespace spfd

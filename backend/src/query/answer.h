@@ -2,6 +2,7 @@
 #pragma once
 
 #include "query/request.h"
+#include "zone/pdns_reply.h"
 #include "zone/snapshot.h"
 
 #include <string>
@@ -19,9 +20,6 @@ std::string_view answer(const snapshot& snap, const request& req, std::string& s
 /// The same with a scratch buffer of the calling thread, valid until its next call: for
 /// tests and tools that use the reply at once.
 std::string_view answer(const snapshot& snap, const request& req);
-
-/// Reply for a request that could not be parsed: `{"result":false,"log":[message]}`.
-std::string error_reply(std::string_view message);
 
 /// Lower-cases ASCII and appends the trailing dot if missing; false if the name is too long
 /// to be a DNS name. Writes into `buffer` so that the hot path does not allocate.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "spf/check_host.h"
 
+#include "dns/name.h"
 #include "spf/limits.h"
 #include "spf/macro_string.h"
 #include "spf/record_parser.h"
@@ -15,22 +16,6 @@ namespace spfd {
 namespace asio_ip = boost::asio::ip;
 
 namespace {
-
-// §4.3: labels of 1-63 octets, at least two of them... one label is not a domain either.
-bool valid_domain(std::string_view name) {
-    if (name.empty() || name.size() > 253)
-        return false;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t dot = name.find('.', start);
-        const std::size_t len = (dot == std::string_view::npos ? name.size() : dot) - start;
-        if (len == 0 || len > 63)
-            return false;
-        if (dot == std::string_view::npos)
-            return true;
-        start = dot + 1;
-    }
-}
 
 asio_ip::address unmapped(const asio_ip::address& a) {
     if (a.is_v6() && a.to_v6().is_v4_mapped())
@@ -255,7 +240,7 @@ class evaluator {
   private:
     dns_lookup query(const std::string& name, dns_type type) {
         dns_lookup r;
-        if (!valid_domain(name)) {
+        if (!is_check_host_domain(name)) {
             r.status = dns_lookup::outcome::nxdomain; // not a name: nothing can exist there
         } else {
             ++out_.queries;
@@ -279,7 +264,7 @@ class evaluator {
 
     // The single v=spf1 TXT record at domain, nothing when there is none (§4.4, §4.5).
     std::optional<std::string> fetch_record(const std::string& domain) {
-        if (!valid_domain(domain))
+        if (!is_check_host_domain(domain))
             return std::nullopt; // §4.3: not a domain, result none
         const dns_lookup r = query(domain, dns_type::txt);
         std::vector<std::string> records;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "zone/compile.h"
 
+#include "dns/txt_presentation.h"
 #include "net/network_set.h"
 #include "zone/layout.h"
 

@@ -9,28 +9,8 @@
 namespace spfd {
 namespace {
 
-boost::json::object record_json(const dns_record& r, int zone_id) {
-    // `domain_id` on the records makes pdns pass our zone id on in later calls; `ttl` must
-    // be a JSON number or pdns serves TTL 0 (reference §4).
-    return {{"qtype", r.type},
-            {"qname", r.name},
-            {"content", r.content},
-            {"ttl", r.ttl},
-            {"domain_id", zone_id}};
-}
-
 boost::json::object domain_info_json(const zone_summary& z, std::uint32_t notified_serial = 0) {
-    return {{"id", z.id},
-            {"zone", z.apex + "."},
-            {"kind", transferable(z) ? "master" : "native"},
-            {"serial", z.serial},
-            {"notified_serial", notified_serial},
-            {"last_check", 0},
-            {"masters", boost::json::array()}};
-}
-
-std::string result_body(boost::json::value result) {
-    return boost::json::serialize(boost::json::object{{"result", std::move(result)}});
+    return domain_info_row(z.id, z.apex + ".", transferable(z), z.serial, notified_serial);
 }
 
 } // namespace
@@ -60,20 +40,19 @@ snapshot::snapshot(std::vector<compiled_zone> zones) {
         entry.records = std::move(z.records);
         boost::json::array listed;
         for (const dns_record& r : entry.records) {
-            const auto row = record_json(r, entry.summary.id);
+            const auto row = record_row(r, entry.summary.id);
             any_rows[r.name].push_back(row);
             if (r.type == "ENT")
                 continue; // exists for pdns's NXDOMAIN logic only; never transferred
             typed_rows[r.name][r.type].push_back(row);
             listed.push_back(row);
         }
-        entry.domain_info_reply = result_body(domain_info_json(entry.summary));
-        entry.list_reply = result_body(std::move(listed));
+        entry.domain_info_reply = result_reply(domain_info_json(entry.summary));
+        entry.list_reply = result_reply(std::move(listed));
         all_domains.push_back(domain_info_json(entry.summary));
         zone_index_.emplace(entry.summary.apex + ".", zones_.size());
         if (z.per_ip) {
-            z.per_ip->reply_tail = R"(","ttl":)" + std::to_string(z.per_ip->ttl) +
-                                   R"(,"domain_id":)" + std::to_string(z.per_ip->zone_id) + "}]}";
+            z.per_ip->reply_tail = one_record_reply_tail(z.per_ip->ttl, z.per_ip->zone_id);
             per_ip_zones_.push_back(std::move(*z.per_ip));
         }
         zones_.push_back(std::move(entry));
@@ -81,11 +60,11 @@ snapshot::snapshot(std::vector<compiled_zone> zones) {
 
     for (auto& [name, rows] : any_rows) {
         name_entry& e = names_[name];
-        e.any = result_body(std::move(rows));
+        e.any = result_reply(std::move(rows));
         for (auto& [type, typed] : typed_rows[name])
-            e.by_type.emplace_back(type, result_body(std::move(typed)));
+            e.by_type.emplace_back(type, result_reply(std::move(typed)));
     }
-    all_domains_reply_ = result_body(std::move(all_domains));
+    all_domains_reply_ = result_reply(std::move(all_domains));
 }
 
 const snapshot::name_entry* snapshot::find_name(std::string_view name) const {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "net/ip_ranges.h"
+#include "zone/pdns_reply.h"
 #include "zone/spf_record.h"
 #include "zone/zone_spec.h"
 
@@ -16,15 +17,6 @@
 #include <vector>
 
 namespace spfd {
-
-/// One resource record in the remote backend's terms; `name` is lower case, absolute, with
-/// the trailing dot; `content` is zone-file presentation format.
-struct dns_record {
-    std::string name;
-    std::string type; ///< "SOA", "NS", "TXT", or "ENT" for an empty non-terminal
-    std::string content;
-    std::uint32_t ttl = 0;
-};
 
 /// A TXT record below the apex that the apex includes (split mode).
 struct child_record {
@@ -54,7 +46,7 @@ struct per_ip_zone {
     std::shared_ptr<const ip_ranges> ranges;
     std::uint32_t ttl = 0;
     int zone_id = 0;
-    /// The end of every per-IP reply, `","ttl":<ttl>,"domain_id":<id>}]}`: made once by the
+    /// The end of every per-IP reply, one_record_reply_tail(ttl, zone_id): made once by the
     /// snapshot instead of per query.
     std::string reply_tail = {};
 };
@@ -122,9 +114,5 @@ class snapshot {
     std::vector<per_ip_zone> per_ip_zones_;
     std::string all_domains_reply_;
 };
-
-/// The body every "no" gets: pdns reads a JSON `false` as "no records" / "not supported".
-inline constexpr std::string_view false_reply = R"({"result":false})";
-inline constexpr std::string_view true_reply = R"({"result":true})";
 
 } // namespace spfd

@@ -59,22 +59,6 @@ unsigned count_dns_lookups(std::string_view text) {
     return count;
 }
 
-std::string txt_presentation(const std::vector<std::string>& strings) {
-    std::string out;
-    for (const std::string& s : strings) {
-        if (!out.empty())
-            out += ' ';
-        out += '"';
-        for (char c : s) {
-            if (c == '"' || c == '\\')
-                out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    return out;
-}
-
 spf_record render_spf(const std::vector<ip_network>& networks, all_qualifier all,
                       std::string_view name) {
     spf_record record;

@@ -48,7 +48,4 @@ std::size_t txt_answer_wire_size(std::string_view name, const std::vector<std::s
 /// telling each term's kind by its name alone.
 unsigned count_dns_lookups(std::string_view record_text);
 
-/// The TXT content in zone-file presentation form: each string quoted, `"` and `\` escaped.
-std::string txt_presentation(const std::vector<std::string>& strings);
-
 } // namespace spfd

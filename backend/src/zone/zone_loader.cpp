@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "zone/zone_loader.h"
 
-#include "util/ascii.h"
+#include "dns/name.h"
 #include "util/toml_reader.h"
 #include "zone/sender_checks.h"
 #include "zone/sender_list.h"
@@ -17,60 +17,19 @@ constexpr std::int64_t max_ttl = 604800;           // a week; anything longer is
 constexpr std::int64_t max_soa_timer = 2147483647; // RFC 2181 §8
 constexpr std::int64_t max_budget = 512;           // the classic UDP limit (RFC 1035 §4.2.1)
 
-// Host-name syntax (RFC 1123 §2.1) for the zone and server names we publish; returns the
-// lower-case name without trailing dot, or an explanation.
-std::variant<std::string, std::string> host_name(std::string_view text) {
-    std::string name(text);
-    if (!name.empty() && name.back() == '.')
-        name.pop_back();
-    if (name.empty())
-        return std::variant<std::string, std::string>(std::in_place_index<1>, "is empty");
-    if (name.size() > 253)
-        return std::variant<std::string, std::string>(std::in_place_index<1>,
-                                                      "is longer than 253 characters");
-    std::size_t label_start = 0;
-    for (std::size_t i = 0; i <= name.size(); ++i) {
-        if (i == name.size() || name[i] == '.') {
-            const std::size_t len = i - label_start;
-            if (len == 0 || len > 63)
-                return std::variant<std::string, std::string>(
-                    std::in_place_index<1>, "has a label of " + std::to_string(len) +
-                                                " characters (each must have 1 to 63)");
-            if (name[label_start] == '-' || name[i - 1] == '-')
-                return std::variant<std::string, std::string>(
-                    std::in_place_index<1>, "has a label that starts or ends with '-'");
-            label_start = i + 1;
-            continue;
-        }
-        const char c = ascii_lower(name[i]);
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-            return std::variant<std::string, std::string>(
-                std::in_place_index<1>, std::string("has the character '") + name[i] +
-                                            "' (only letters, digits, '-' and '.')");
-        name[i] = c;
-    }
-    // The last label has a letter (RFC 1123 §2.1), as RFC 7208's toplabel wants of the names
-    // that include: terms (split, macro) and customers' records carry.
-    const std::string_view top = std::string_view(name).substr(name.rfind('.') + 1);
-    if (top.find_first_not_of("0123456789") == std::string_view::npos)
-        return std::variant<std::string, std::string>(
-            std::in_place_index<1>, "has an all-numeric last label ('" + std::string(top) +
-                                        "'); a top-level domain has a letter (RFC 1123 §2.1)");
-    return std::variant<std::string, std::string>(std::in_place_index<0>, name);
-}
 
 std::optional<std::string> read_host_name(toml_reader& r, const toml::table& t,
                                           std::string_view key, std::string_view where) {
     auto text = r.string(t, key, where, true);
     if (!text)
         return std::nullopt;
-    auto name = host_name(*text);
-    if (name.index() == 1) {
+    auto name = parse_host_name(*text);
+    if (!name.ok()) {
         r.error(r.position(*t.get(key)),
-                "'" + std::string(where) + "' = \"" + *text + "\" " + std::get<1>(name));
+                "'" + std::string(where) + "' = \"" + *text + "\" " + name.problem);
         return std::nullopt;
     }
-    return std::get<0>(name);
+    return name.name;
 }
 
 std::optional<std::string> read_hostmaster(toml_reader& r, const toml::table& t) {
@@ -89,22 +48,17 @@ std::optional<std::string> read_hostmaster(toml_reader& r, const toml::table& t)
         }
         dns_form[at] = '.';
     }
-    auto name = host_name(dns_form);
-    if (name.index() == 1) {
+    auto name = parse_host_name(dns_form);
+    if (!name.ok()) {
         r.error(r.position(*t.get("hostmaster")),
-                "'soa.hostmaster' = \"" + *text + "\" " + std::get<1>(name));
+                "'soa.hostmaster' = \"" + *text + "\" " + name.problem);
         return std::nullopt;
     }
-    return std::get<0>(name);
+    return name.name;
 }
 
 std::uint32_t u32(std::optional<std::int64_t> v, std::uint32_t fallback) {
     return v ? static_cast<std::uint32_t>(*v) : fallback;
-}
-
-bool inside(std::string_view name, std::string_view apex) {
-    return name == apex || (name.size() > apex.size() && name.ends_with(apex) &&
-                            name[name.size() - apex.size() - 1] == '.');
 }
 
 void read_soa(toml_reader& r, const toml::table& root, zone_spec& zone) {
@@ -149,12 +103,12 @@ void read_ns(toml_reader& r, const toml::table& root, zone_spec& zone) {
                     "'ns.names' entries must be strings, not " + std::string(describe_type(item)));
             continue;
         }
-        auto name = host_name(s->get());
-        if (name.index() == 1) {
-            r.error(r.position(item), "ns name \"" + s->get() + "\" " + std::get<1>(name));
+        auto name = parse_host_name(s->get());
+        if (!name.ok()) {
+            r.error(r.position(item), "ns name \"" + s->get() + "\" " + name.problem);
             continue;
         }
-        if (!zone.apex.empty() && inside(std::get<0>(name), zone.apex)) {
+        if (!zone.apex.empty() && is_at_or_below(name.name, zone.apex)) {
             r.error(r.position(item), "ns name \"" + s->get() +
                                           "\" lies inside the zone, which "
                                           "would need glue address records that this backend does "
@@ -162,12 +116,12 @@ void read_ns(toml_reader& r, const toml::table& root, zone_spec& zone) {
                                           zone.apex);
             continue;
         }
-        if (std::find(zone.nameservers.begin(), zone.nameservers.end(), std::get<0>(name)) !=
+        if (std::find(zone.nameservers.begin(), zone.nameservers.end(), name.name) !=
             zone.nameservers.end()) {
             r.error(r.position(item), "ns name \"" + s->get() + "\" is listed twice");
             continue;
         }
-        zone.nameservers.push_back(std::get<0>(name));
+        zone.nameservers.push_back(name.name);
     }
 }
 

@@ -1,20 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "zone/zone_set.h"
 
+#include "dns/name.h"
 #include "zone/compile.h"
 #include "zone/zone_files.h"
 
 #include <utility>
 
 namespace spfd {
-namespace {
-
-bool inside(std::string_view name, std::string_view apex) {
-    return name.size() > apex.size() && name.ends_with(apex) &&
-           name[name.size() - apex.size() - 1] == '.';
-}
-
-} // namespace
 
 zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const serial_store& serials) {
     zone_set_result result;
@@ -22,7 +15,7 @@ zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const seri
 
     for (const zone_spec& a : specs)
         for (const zone_spec& b : specs)
-            if (inside(a.apex, b.apex))
+            if (is_strictly_below(a.apex, b.apex))
                 result.findings.error({a.file, 0, 0}, "zone " + a.apex + " lies inside zone " +
                                                           b.apex + " (" + b.file +
                                                           "); serve it as names of that zone");

@@ -137,12 +137,6 @@ TEST_CASE("initialize is true; metadata and everything else is false") {
     }
 }
 
-TEST_CASE("error replies are valid JSON envelopes with the reason in log") {
-    const auto v = boost::json::parse(error_reply("bad \"thing\"\n"));
-    CHECK(v.at("result").as_bool() == false);
-    CHECK(v.at("log").as_array()[0].as_string() == "bad \"thing\"\n");
-}
-
 namespace {
 
 // A zone of the given overflow mode with a few networks of both families.
