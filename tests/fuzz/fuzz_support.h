@@ -42,7 +42,7 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
     return {reinterpret_cast<const char*>(data), size};
 }
 
-/// Every reply body pdns gets must be a JSON object with a `result` member (reference §2).
+/// Every reply body pdns gets must be a JSON object with a `result` member (docs/design.md).
 inline void require_envelope_reply(std::string_view body) {
     require(!body.empty(), "reply body is empty");
     boost::system::error_code ec;

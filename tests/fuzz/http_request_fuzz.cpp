@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const http_input input{methods[rest.empty() ? 0 : 1], target, {}, rest, zone_id};
     fuzz::require_parsed_and_answered(*snap, request_from_http(input));
 
-    // Round trip of the REST encoding pdns uses (reference §3.1).
+    // Round trip of the REST encoding pdns uses (docs/design.md).
     if (!text.empty() && text.size() <= max_name_text) {
         const std::string path = "/dns/lookup/" + pdns_encode(text) + "/ANY";
         const auto parsed = request_from_http({"GET", path, {}, {}, "-1"});

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Reads the few values a remote-backend request carries out of its JSON text, in one pass
 // and without building a document: on the unix connector this runs for every query, and
-// building Boost.JSON's DOM cost more than everything else in a call (callgrind: 7,000 of
-// 12,300 instructions). What the values mean is request.cpp's business.
+// building Boost.JSON's DOM costs more than everything else in a call. What the values
+// mean is envelope.cpp's business.
 #pragma once
 
 #include "query/request.h"
@@ -54,10 +54,8 @@ inline std::string_view parameter_key(parameter p) {
 
 /// The `parameter` whose key pdns spells `key`, e.g. "zone-id"; nullopt for keys we ignore.
 /// By length first, so that a key is compared with one of ours at most: this runs for every
-/// key of every request, most keys are not ours, and comparing with all nine in turn cost
-/// 200 instructions a request. Inline: out of line its std::optional went through the
-/// stack, a byte stored and eight loaded, which stalls store forwarding (perf put 12 % of a
-/// unix-connector request's samples on that one reload).
+/// key of every request, and most keys are not ours. Inline, so that the std::optional
+/// stays in registers instead of going through the stack.
 inline std::optional<parameter> parameter_from_key(std::string_view key) {
     parameter candidate;
     switch (key.size()) {

@@ -151,43 +151,37 @@ bool at_crlf(const char* p, const char* end) {
     return end - p >= 2 && p[0] == '\r' && p[1] == '\n';
 }
 
-} // namespace
-
-std::optional<plain_http_request>
-take_plain_request(std::string_view bytes, std::size_t header_limit, std::size_t body_limit) {
-    // Only the first header_limit - 1 bytes can hold a head that is short enough.
-    const char* const begin = bytes.data();
-    const char* const end = begin + std::min(bytes.size(), header_limit > 0 ? header_limit - 1 : 0);
-    const char* p = begin;
-    plain_http_request plain;
-
-    // request-line = method SP request-target SP HTTP-version CRLF (RFC 9112 section 3)
+// request-line = method SP request-target SP HTTP-version CRLF (RFC 9112 section 3).
+// Returns the position after it, or null.
+const char* read_request_line(const char* p, const char* end, plain_http_request& plain) {
     const char* const method = p;
     while (p < end && *p >= 'A' && *p <= 'Z')
         ++p;
     if (p == method || p == end || *p != ' ')
-        return std::nullopt;
+        return nullptr;
     plain.input.verb = span(method, p);
     const char* const target = ++p;
     p = skip_printable(p, end, 0x21);
     if (p == target || p == end || *p != ' ')
-        return std::nullopt;
+        return nullptr;
     plain.input.target = span(target, p);
     ++p;
     if (end - p < 10 || std::memcmp(p, "HTTP/1.", 7) != 0 || (p[7] != '0' && p[7] != '1') ||
         !at_crlf(p + 8, end))
-        return std::nullopt;
+        return nullptr;
     plain.version = p[7] == '1' ? 11 : 10;
-    p += 10;
+    return p + 10;
+}
 
-    // field-line = field-name ":" OWS field-value OWS CRLF (RFC 9112 section 5). A line that
-    // starts with white space (obs-fold) has no name, so it goes to Beast.
-    head_fields fields;
+// field-line = field-name ":" OWS field-value OWS CRLF (RFC 9112 section 5), up to and
+// including the empty line. A line that starts with white space (obs-fold) has no name, so
+// it goes to Beast. Returns the position after the head, or null.
+const char* read_fields(const char* p, const char* end, head_fields& fields) {
     while (!at_crlf(p, end)) {
         const char* const name = p;
         p = skip_token(p, end);
         if (p == name || p == end || *p != ':')
-            return std::nullopt;
+            return nullptr;
         const std::string_view name_text = span(name, p);
         ++p;
         while (p < end && (*p == ' ' || *p == '\t'))
@@ -196,15 +190,31 @@ take_plain_request(std::string_view bytes, std::size_t header_limit, std::size_t
         for (p = skip_printable(p, end, 0x20); p < end && *p == '\t';)
             p = skip_printable(p + 1, end, 0x20);
         if (!at_crlf(p, end))
-            return std::nullopt;
+            return nullptr;
         const char* value_end = p;
         while (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t'))
             --value_end;
         if (!fields.take(name_text, span(value, value_end)))
-            return std::nullopt;
+            return nullptr;
         p += 2;
     }
-    p += 2;
+    return p + 2;
+}
+
+} // namespace
+
+std::optional<plain_http_request>
+take_plain_request(std::string_view bytes, std::size_t header_limit, std::size_t body_limit) {
+    // Only the first header_limit - 1 bytes can hold a head that is short enough.
+    const char* const begin = bytes.data();
+    const char* const end = begin + std::min(bytes.size(), header_limit > 0 ? header_limit - 1 : 0);
+    plain_http_request plain;
+    head_fields fields;
+    const char* p = read_request_line(begin, end, plain);
+    if (p != nullptr)
+        p = read_fields(p, end, fields);
+    if (p == nullptr)
+        return std::nullopt;
 
     const auto head_size = static_cast<std::size_t>(p - begin);
     const std::size_t body_size = fields.length.value_or(0);

@@ -58,7 +58,7 @@ inline bool transferable(const zone_summary& z) {
 }
 
 /// The DomainInfo object pdns reads from getDomainInfo, getAllDomains and
-/// getUpdatedMasters (reference §5.3), as JSON text.
+/// getUpdatedMasters (docs/design.md), as JSON text.
 std::string domain_info_text(const zone_summary& z, std::uint32_t notified_serial);
 
 /// A zone before the snapshot is assembled: its summary plus all of its records.

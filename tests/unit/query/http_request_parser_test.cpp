@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Requests as pdns 4.7.3's HTTP connector sends them (reference §3.1), and the edges a
+// Requests as pdns 4.7.3's HTTP connector sends them (docs/design.md), and the edges a
 // client can reach: framing, limits, repeated and oddly cased headers, a reused parts object.
 #include "config/server_config.h"
 #include "query/http_request.h"

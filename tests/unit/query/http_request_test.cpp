@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Requests as pdns 4.7.3's HTTP connector really sends them (reference §3.1).
+// Requests as pdns 4.7.3's HTTP connector really sends them (docs/design.md).
 #include "query/http_request.h"
 
 #include <doctest/doctest.h>
@@ -127,7 +127,7 @@ TEST_SUITE("request_from_http") {
     }
 
     TEST_CASE("setNotified and getUpdatedMasters as pdns sends them in REST mode") {
-        // The serial is std::to_string of a double (reference §5.2).
+        // The serial is std::to_string of a double (docs/design.md).
         const request notified = parsed_ok(
             http_input{"PATCH", "/dns/setNotified/3", form_type, "serial=2026120102.000000", {}});
         CHECK(notified.kind == method::set_notified);
@@ -172,7 +172,7 @@ TEST_SUITE("request_from_http") {
     }
 
     TEST_CASE("post=1: form-encoded parameters, with url-suffix") {
-        // Captured with post=1,url-suffix=.json (reference §3.1).
+        // Captured with post=1,url-suffix=.json (docs/design.md).
         const std::string_view body =
             "parameters=%7b%22local%22%3a%20%220%2e0%2e0%2e0%22%2c%20%22qname%22%3a%20%22spf%"
             "2econnectoor%2ecom%2e%22%2c%20%22qtype%22%3a%20%22ANY%22%2c%20%22real%2dremote%22%3a%"

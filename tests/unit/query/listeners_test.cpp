@@ -195,7 +195,7 @@ using tcp_client = client<tcp>;
 using unix_client = client<unix_stream>;
 
 std::string get_request(std::string_view target, std::string_view extra_headers = {}) {
-    // The header set and order pdns 4.7.3 sends (reference §3.1).
+    // The header set and order pdns 4.7.3 sends (docs/design.md).
     std::string out = "GET " + std::string(target) +
                       " HTTP/1.1\r\n"
                       "Accept: application/json\r\n"

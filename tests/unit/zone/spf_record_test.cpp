@@ -17,7 +17,7 @@ std::vector<ip_network> v4_hosts(unsigned count) {
 
 } // namespace
 
-TEST_CASE("today's record and its figures match spf-rules.md") {
+TEST_CASE("today's record and its figures match docs/spf-rules.md") {
     std::vector<ip_network> n;
     for (const char* t : {"85.10.214.4", "176.9.5.158", "178.63.53.35"})
         n.push_back(std::get<ip_network>(parse_network(t, ip_family::v4)));
