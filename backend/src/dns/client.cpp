@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "dns/client.h"
 
+#include "util/ascii.h"
+
 #include <boost/asio/ip/address.hpp>
 #include <cerrno>
 #include <iterator>
@@ -52,9 +54,7 @@ std::string rdf_text(const ldns_rdf* rdf) {
     char* raw = ldns_rdf2str(rdf);
     std::string text = raw ? raw : "";
     free(raw);
-    for (char& c : text)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
+    text = ascii_lower(text);
     if (text.size() > 1 && text.back() == '.')
         text.pop_back();
     return text;

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "dns/name.h"
 
+#include "util/ascii.h"
+
 #include <ldns/ldns.h>
 
 namespace spfd {
 namespace {
-
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 host_name_parse not_a_host_name(std::string problem) {
     return {std::string(), std::move(problem)};
@@ -66,7 +64,7 @@ host_name_parse parse_host_name(std::string_view text) {
             label_start = i + 1;
             continue;
         }
-        const char c = lower(name[i]);
+        const char c = ascii_lower(name[i]);
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
             return not_a_host_name(std::string("has the character '") + name[i] +
                                    "' (only letters, digits, '-' and '.')");

@@ -13,10 +13,6 @@
 namespace spfd {
 namespace {
 
-char ascii_upper(char c) {
-    return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
-}
-
 // Into a buffer of its own and then one append: a push_back per character checked the
 // string's capacity fifteen times.
 void append_ipv4(std::string& out, std::uint32_t address) {

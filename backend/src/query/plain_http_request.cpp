@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "query/plain_http_request.h"
 
+#include "util/ascii.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -51,31 +53,6 @@ const char* skip_token(const char* p, const char* end) {
     return p;
 }
 
-/// `name` is a token, `lower` a lower-case name of letters and '-'. For token characters,
-/// `c | 0x20` equals such a character only if `c` is that letter in either case or '-'.
-bool name_is(std::string_view name, std::string_view lower) {
-    if (name.size() != lower.size())
-        return false;
-    for (std::size_t i = 0; i < name.size(); ++i)
-        if ((name[i] | 0x20) != lower[i])
-            return false;
-    return true;
-}
-
-/// ASCII case-insensitive, for Connection's two values.
-bool value_is(std::string_view value, std::string_view lower) {
-    if (value.size() != lower.size())
-        return false;
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        char c = value[i];
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-        if (c != lower[i])
-            return false;
-    }
-    return true;
-}
-
 /// 1 to 18 digits: more than any body limit, and no overflow to think about.
 std::optional<std::size_t> content_length(std::string_view value) {
     if (value.empty() || value.size() > 18)
@@ -104,35 +81,35 @@ struct head_fields {
     bool take(std::string_view name, std::string_view value) {
         switch (name.size()) {
         case 7: // Upgrade changes how Beast treats the connection
-            return !name_is(name, "upgrade");
+            return !iequals(name, "upgrade");
         case 10:
-            if (!name_is(name, "connection"))
+            if (!iequals(name, "connection"))
                 return true;
             if (have_connection)
                 return false;
             have_connection = true;
-            close = value_is(value, "close");
-            keep_alive = value_is(value, "keep-alive");
+            close = iequals(value, "close");
+            keep_alive = iequals(value, "keep-alive");
             return close || keep_alive;
         case 12:
-            if (name_is(name, "content-type") && !have_content_type) {
+            if (iequals(name, "content-type") && !have_content_type) {
                 content_type = value;
                 have_content_type = true;
             }
             return true;
         case 14:
-            if (!name_is(name, "content-length"))
+            if (!iequals(name, "content-length"))
                 return true;
             if (length)
                 return false;
             length = content_length(value);
             return length.has_value();
         case 16:
-            return !name_is(name, "proxy-connection");
+            return !iequals(name, "proxy-connection");
         case 17:
-            return !name_is(name, "transfer-encoding");
+            return !iequals(name, "transfer-encoding");
         case 23:
-            if (name_is(name, "x-remotebackend-zone-id") && !have_zone_id) {
+            if (iequals(name, "x-remotebackend-zone-id") && !have_zone_id) {
                 zone_id = value;
                 have_zone_id = true;
             }

@@ -48,3 +48,12 @@ TEST_CASE("hex digits both ways") {
         CHECK(hex_value(lower_hex_digits[v]) == v);
     CHECK(std::string_view(lower_hex_digits) == "0123456789abcdef");
 }
+
+TEST_CASE("upper case in ASCII only") {
+    CHECK(ascii_upper('a') == 'A');
+    CHECK(ascii_upper('z') == 'Z');
+    CHECK(ascii_upper('A') == 'A');
+    CHECK(ascii_upper('`') == '`');
+    CHECK(ascii_upper('{') == '{');
+    CHECK(ascii_upper('\xe4') == '\xe4');
+}
