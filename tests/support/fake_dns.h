@@ -2,7 +2,9 @@
 #pragma once
 
 // An in-memory DNS for the SPF evaluator's tests: names not listed are NXDOMAIN, names
-// ending in "servfail.test" fail. Lookups may come from several threads at once.
+// ending in "servfail.test" fail, names ending in "refused.test" are REFUSED. It answers as
+// a recursive resolver unless authoritative_only(). Lookups may come from several threads
+// at once.
 
 #include "spf/check_host.h"
 
@@ -35,12 +37,19 @@ class fake_dns : public spf_resolver {
         return *this;
     }
 
+    /// Answers as an authoritative-only server does: with the RA flag clear.
+    fake_dns& authoritative_only() {
+        not_recursive_ = true;
+        return *this;
+    }
+
     dns_lookup lookup(const std::string& name, dns_type type) override {
         ++*queries_;
         dns_lookup r;
-        if (name.ends_with("servfail.test")) {
+        r.server_not_recursive = not_recursive_;
+        if (name.ends_with("servfail.test") || name.ends_with("refused.test")) {
             r.status = dns_lookup::outcome::error;
-            r.error = "SERVFAIL";
+            r.error = name.ends_with("servfail.test") ? "SERVFAIL" : "REFUSED";
         } else if (!names_.count(name)) {
             r.status = dns_lookup::outcome::nxdomain;
         } else if (auto it = zone_.find({name, type}); it != zone_.end()) {
@@ -54,6 +63,7 @@ class fake_dns : public spf_resolver {
   private:
     std::map<std::pair<std::string, dns_type>, std::vector<std::string>> zone_;
     std::set<std::string> names_;
+    bool not_recursive_ = false;
     // Behind a pointer so that the fake stays movable.
     std::unique_ptr<std::atomic<std::size_t>> queries_ =
         std::make_unique<std::atomic<std::size_t>>(0);

@@ -182,12 +182,40 @@ std::string suggest_record(const std::string& record, const std::string& apex) {
 
 namespace {
 
-// Reads the domain's SPF records (TXT, and the deprecated type 99); the TXT lookup's
-// outcome, or nothing after a DNS error (then r.dns_error says why).
-std::optional<dns_lookup::outcome> read_records(customer_report& r, spf_resolver& dns) {
+// Operators who try the check on our own pdns (or any authoritative server) get REFUSED or
+// NXDOMAIN for a customer's domain: such a server answers only for its own zones.
+constexpr std::string_view ask_a_resolver =
+    "an authoritative server answers only for its own zones: ask a recursive resolver "
+    "(--server ADDRESS of one)";
+
+// Why the domain's own TXT lookup failed, with what to do where the answer says it.
+std::string txt_lookup_error(const std::string& domain, const dns_lookup& txt) {
+    std::string why = "TXT lookup for " + domain + " failed: " + txt.error;
+    if (txt.error != "REFUSED") // rcode_name()'s text
+        return why;
+    if (txt.server_not_recursive)
+        return why + " by a server that is not a recursive resolver; " +
+               std::string(ask_a_resolver);
+    return why + "; the resolver does not resolve it for this host (its access control?)";
+}
+
+// The domain's lookup ended in NXDOMAIN: from a recursive resolver the domain does not
+// exist; from an authoritative-only server it may just be none of that server's zones.
+std::string nxdomain_message(const std::string& domain, const dns_lookup& txt) {
+    if (!txt.server_not_recursive)
+        return domain + " does not exist (NXDOMAIN from a recursive resolver): check the name";
+    return domain +
+           ": NXDOMAIN from a server that is not a recursive resolver; unless it is the "
+           "domain's own name server, " +
+           std::string(ask_a_resolver);
+}
+
+// Reads the domain's SPF records (TXT, and the deprecated type 99); the TXT lookup, or
+// nothing after a DNS error (then r.dns_error says why).
+std::optional<dns_lookup> read_records(customer_report& r, spf_resolver& dns) {
     const dns_lookup txt = dns.lookup(r.domain, dns_type::txt);
     if (txt.status == dns_lookup::outcome::error) {
-        r.dns_error = "TXT lookup for " + r.domain + " failed: " + txt.error;
+        r.dns_error = txt_lookup_error(r.domain, txt);
         return std::nullopt;
     }
     for (const std::string& t : txt.records)
@@ -197,15 +225,15 @@ std::optional<dns_lookup::outcome> read_records(customer_report& r, spf_resolver
     const dns_lookup type99 = dns.lookup(r.domain, dns_type::spf);
     if (type99.status == dns_lookup::outcome::ok)
         r.type99 = type99.records;
-    return txt.status;
+    return txt;
 }
 
 // How many records there are and of which type, then the record itself.
-void judge_records(customer_report& r, const customer_options& o, dns_lookup::outcome txt) {
+void judge_records(customer_report& r, const customer_options& o, const dns_lookup& txt) {
     if (r.spf_records.empty())
         add(r, "no_record",
-            txt == dns_lookup::outcome::nxdomain
-                ? r.domain + " does not exist (NXDOMAIN)"
+            txt.status == dns_lookup::outcome::nxdomain
+                ? nxdomain_message(r.domain, txt)
                 : r.domain + " has no SPF record: receivers cannot tell our mail from forgeries");
     if (r.spf_records.size() > 1)
         add(r, "multiple_records",
@@ -297,7 +325,7 @@ customer_report check_customer(spf_resolver& dns, const customer_options& o,
     r.domain = normalized_domain(domain);
     r.apex = normalized_domain(o.apex);
     caching_resolver cache(dns);
-    const std::optional<dns_lookup::outcome> txt = read_records(r, cache);
+    const std::optional<dns_lookup> txt = read_records(r, cache);
     if (!txt)
         return r;
     judge_records(r, o, *txt);

@@ -143,10 +143,11 @@ std::string no_answer_reason(const exchange& sent, const dns_server& server) {
     return ldns_get_errorstr_by_id(sent.status);
 }
 
-// Header figures and the answer RRs of the asked type and class IN.
+// Header flags and figures, and the answer RRs of the asked type and class IN.
 void read_reply(const ldns_pkt* reply, dns_type type, dns_response& out) {
     out.rcode = static_cast<int>(ldns_pkt_get_rcode(reply));
     out.truncated = ldns_pkt_tc(reply);
+    out.recursion_available = ldns_pkt_ra(reply);
     out.octets = ldns_pkt_size(reply);
     const ldns_rr_list* answer = ldns_pkt_answer(reply);
     if (!answer)

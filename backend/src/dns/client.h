@@ -29,10 +29,13 @@ enum class dns_transport { udp, udp_edns, tcp };
 
 /// What one query returned.
 struct dns_response {
-    std::string transport;      ///< "udp", "udp+edns", "tcp"
-    std::string failure;        ///< non-empty: no usable response ("timeout after 300 ms", …)
-    int rcode = 0;              ///< RCODE (RFC 1035 §4.1.1)
-    bool truncated = false;     ///< TC flag
+    std::string transport;  ///< "udp", "udp+edns", "tcp"
+    std::string failure;    ///< non-empty: no usable response ("timeout after 300 ms", …)
+    int rcode = 0;          ///< RCODE (RFC 1035 §4.1.1)
+    bool truncated = false; ///< TC flag
+    /// RA flag: the server offers recursion. Clear from an authoritative-only server,
+    /// which answers only for its own zones.
+    bool recursion_available = false;
     std::size_t octets = 0;     ///< wire size of the response message
     std::size_t answer_rrs = 0; ///< RRs of any type in the answer section
     /// The answer RRs of the asked type and class IN, as text: TXT/SPF the character-strings

@@ -503,6 +503,7 @@ dns_lookup ldns_spf_resolver::lookup(const std::string& name, dns_type type) {
     if (r.answered() && r.truncated)
         r = dns_query(server_, name, type, dns_transport::tcp);
     dns_lookup out;
+    out.server_not_recursive = r.answered() && !r.recursion_available;
     if (!r.answered()) {
         out.status = dns_lookup::outcome::error;
         out.error = r.failure;

@@ -22,6 +22,9 @@ struct dns_lookup {
     outcome status = outcome::ok;     ///< error: SERVFAIL, REFUSED, timeout, …
     std::vector<std::string> records; ///< as dns_response::records (may be empty: NODATA)
     std::string error;                ///< why, for outcome::error
+    /// The answer came with RA clear: the server is authoritative only, so its REFUSED or
+    /// NXDOMAIN for a name outside its zones says nothing about that name.
+    bool server_not_recursive = false;
 
     /// RFC 7208 §4.6.4: NXDOMAIN or an empty answer.
     bool is_void() const { return status != outcome::error && records.empty(); }

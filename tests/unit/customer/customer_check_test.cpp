@@ -74,3 +74,32 @@ TEST_CASE("check_customer: verdicts, problems and the exit code") {
     const customer_report failed = check_customer(dns, ours(), "x.servfail.test");
     CHECK(failed.exit_code() == 2);
 }
+
+TEST_CASE("REFUSED or NXDOMAIN from an authoritative-only server: ask a recursive resolver") {
+    const std::string hint = "an authoritative server answers only for its own zones: ask a "
+                             "recursive resolver (--server ADDRESS of one)";
+    fake_dns authoritative = world();
+    authoritative.authoritative_only();
+    const customer_report refused = check_customer(authoritative, ours(), "x.refused.test");
+    CHECK(refused.exit_code() == 2);
+    CHECK(refused.dns_error == "TXT lookup for x.refused.test failed: REFUSED by a server that "
+                               "is not a recursive resolver; " +
+                                   hint);
+    const customer_report foreign = check_customer(authoritative, ours(), "nothing.test");
+    CHECK(foreign.exit_code() == 1);
+    CHECK(codes(foreign).count("no_record"));
+    CHECK(foreign.problems.front().message ==
+          "nothing.test: NXDOMAIN from a server that is not a recursive resolver; unless it is "
+          "the domain's own name server, " +
+              hint);
+
+    fake_dns resolver = world();
+    const customer_report gone = check_customer(resolver, ours(), "nothing.test");
+    CHECK(gone.problems.front().message ==
+          "nothing.test does not exist (NXDOMAIN from a recursive resolver): check the name");
+    CHECK(check_customer(resolver, ours(), "x.refused.test").dns_error ==
+          "TXT lookup for x.refused.test failed: REFUSED; the resolver does not resolve it for "
+          "this host (its access control?)");
+    CHECK(check_customer(resolver, ours(), "x.servfail.test").dns_error ==
+          "TXT lookup for x.servfail.test failed: SERVFAIL");
+}

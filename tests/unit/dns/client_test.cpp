@@ -170,6 +170,20 @@ TEST_CASE("RCODE and TC are reported as the server set them") {
     CHECK(r.records.empty());
 }
 
+TEST_CASE("the RA flag says whether the server offers recursion") {
+    for (const bool ra : {false, true}) {
+        one_shot_udp_server server([ra](const bytes& query) {
+            bytes reply = response_to(query, 0, 5, false);
+            reply[3] = static_cast<std::uint8_t>(reply[3] | (ra ? 0x80 : 0));
+            return reply;
+        });
+        const dns_response r =
+            dns_query(loopback(server.port()), "elsewhere.test", dns_type::txt, dns_transport::udp);
+        CHECK(r.rcode == 5);
+        CHECK(r.recursion_available == ra);
+    }
+}
+
 TEST_CASE("a response with another id is no answer") {
     one_shot_udp_server server([](const bytes& query) {
         bytes reply = response_to(query, 0, 0, false);
