@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Configures and builds spf-backend and its tests into build/ (RelWithDebInfo).
-# Arguments, if any, are the targets to build (try.sh builds only `spf-backend`).
+# Arguments, if any, are the targets to build (try.sh builds `spf-backend spfctl`).
 # Quiet: all output goes to build/build.log; on failure the compiler's error lines and the
 # end of the log are shown, on success the number of compiler warnings.
 # BUILD_DIR=build-asan SPFD_SANITIZE=ON builds everything with ASan+UBSan there instead;
