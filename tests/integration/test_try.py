@@ -171,6 +171,14 @@ class TestTry(unittest.TestCase):
                 self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
                 self.assertIn(expected_output(line), done.stdout)
 
+    def test_2_the_readme_shows_the_printed_commands(self):
+        readme = harness.read_repo_file("README.md")
+        part = readme[readme.index("## Operate a checkout"):]
+        block = re.search(r"```sh\n(.*?)```", part, re.S).group(1)
+        for line in block.splitlines():
+            with self.subTest(line=line):
+                self.assertIn(line.split(" #")[0].rstrip(), self.commands)
+
     def test_3_the_customer_examples_of_the_docs(self):
         # docs/customers.md shows commands and their output: both exactly as they are here.
         docs = harness.read_repo_file("docs", "customers.md")
