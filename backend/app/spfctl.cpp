@@ -284,8 +284,8 @@ struct customer_args {
 
 void add_customer_options(po::options_description& options, customer_args& a) {
     options.add_options()("server", po::value(&a.server)->default_value(a.server),
-                          "DNS server to ask: an address, no name (a recursive resolver or "
-                          "an authoritative server)")(
+                          "DNS server to ask: an address, no name; a recursive resolver "
+                          "(an authoritative server answers only for its own zones)")(
         "port", po::value(&a.port)->default_value(a.port), "DNS server port")(
         "timeout-ms", po::value(&a.timeout_ms)->default_value(a.timeout_ms), "timeout per query")(
         "apex", po::value(&a.apex)->default_value(a.apex), "our zone, which customers include");
