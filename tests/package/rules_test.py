@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
-"""Checks deploy/prometheus/spf-backend.rules.yml without promtool (package prometheus is
-~100 MB): valid YAML in Prometheus's rule-file shape, every alert with for/severity/
-annotations, the alerts operations asked for, balanced PromQL brackets, and every spf_*
-metric and label it uses present in what the real spf-backend serves on GET /metrics.
+"""Checks deploy/prometheus/spf-backend.rules.yml: valid YAML in Prometheus's rule-file
+shape, every alert with for/severity/annotations, the alerts operations asked for, balanced
+PromQL brackets, and every spf_* metric and label it uses present in what the real
+spf-backend serves on GET /metrics. promtool_test.py runs Prometheus's own checks and the
+rules' unit tests.
 
 Run with Debian's /usr/bin/python3 (python3-yaml lives in its dist-packages):
     rules_test.py --binary build/backend/spf-backend --source-dir .
