@@ -252,7 +252,7 @@ def main():
     if not failures:
         print(f"ok: {len(alerts)} alerts in the Prometheus rule-file shape")
     check_coverage(alerts)
-    check_metrics(alerts, live_metrics(args.binary, args.source_dir))
+    check_metrics(alerts, live_metrics(args.binary, os.path.abspath(args.source_dir)))
     if failures:
         print(f"rules_test: {len(failures)} check(s) failed", file=sys.stderr)
         return 1
