@@ -37,6 +37,10 @@ packages=(
     # the deployment tests (tests/package): cpack's dpkg-shlibdeps, systemd-analyze verify,
     # the .deb's maintainer scripts, the alert rules' YAML
     dpkg-dev systemd adduser python3-yaml
+    # the monitoring tests: promtool checks and unit-tests the alert rules
+    # (tests/package/promtool_test.py); a real Prometheus scrapes the backend and pdns
+    # (tests/integration/test_monitoring.py)
+    prometheus
     ca-certificates
 )
 

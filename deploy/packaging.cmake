@@ -24,7 +24,7 @@
 #       (postinst prints it on first install; the file's header explains it). Not under
 #       /usr/share/doc, which minimal images exclude (dpkg path-exclude) and which nothing
 #       may need at run time (Debian policy 12.3).
-#   /usr/share/doc/spf-backend/delegation.txt, spf-backend.rules.yml
+#   /usr/share/doc/spf-backend/delegation.txt, spf-backend.rules.yml, grafana/ (dashboard)
 #
 # Depends, not Recommends, on pdns-server and pdns-backend-remote: the daemon is useless
 # without a pdns on the same host (it is reached over a local socket and runs
@@ -44,6 +44,7 @@ install(FILES ${spf_deploy_dir}/pdns/spf-backend.conf
 install(FILES ${spf_deploy_dir}/dns/delegation.txt
               ${spf_deploy_dir}/prometheus/spf-backend.rules.yml
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(DIRECTORY ${spf_deploy_dir}/grafana DESTINATION ${CMAKE_INSTALL_DOCDIR}) # dashboard
 
 # dpkg keeps a conffile's local edits on upgrades and removes it only on purge. CPack 3.25
 # does not mark /etc files by itself, so list them (keep in step with the rules above).

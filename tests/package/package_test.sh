@@ -125,6 +125,8 @@ expected_files=(
     ./usr/share/spf-backend/pdns.d/spf-backend.conf
     ./usr/share/doc/spf-backend/delegation.txt
     ./usr/share/doc/spf-backend/spf-backend.rules.yml
+    ./usr/share/doc/spf-backend/grafana/spf-backend.json
+    ./usr/share/doc/spf-backend/grafana/provisioning.yml
 )
 expected_conffiles=(/etc/spf-backend/backend.toml /etc/spf-backend/zones/spf.connectoor.com.toml)
 

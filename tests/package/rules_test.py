@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
-"""Checks deploy/prometheus/spf-backend.rules.yml without promtool (package prometheus is
-~100 MB): valid YAML in Prometheus's rule-file shape, every alert with for/severity/
-annotations, the alerts operations asked for, balanced PromQL brackets, and every spf_*
-metric and label it uses present in what the real spf-backend serves on GET /metrics.
+"""Checks deploy/prometheus/spf-backend.rules.yml: valid YAML in Prometheus's rule-file
+shape, every alert with for/severity/annotations, the alerts operations asked for, balanced
+PromQL brackets, and every spf_* metric and label it uses present in what the real
+spf-backend serves on GET /metrics. promtool_test.py runs Prometheus's own checks and the
+rules' unit tests.
 
 Run with Debian's /usr/bin/python3 (python3-yaml lives in its dist-packages):
     rules_test.py --binary build/backend/spf-backend --source-dir .
@@ -251,7 +252,7 @@ def main():
     if not failures:
         print(f"ok: {len(alerts)} alerts in the Prometheus rule-file shape")
     check_coverage(alerts)
-    check_metrics(alerts, live_metrics(args.binary, args.source_dir))
+    check_metrics(alerts, live_metrics(args.binary, os.path.abspath(args.source_dir)))
     if failures:
         print(f"rules_test: {len(failures)} check(s) failed", file=sys.stderr)
         return 1

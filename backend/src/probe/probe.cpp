@@ -254,6 +254,7 @@ probe_result empty_result(const probe_options& options) {
     result.name = options.name;
     result.warn_octets = options.warn_octets;
     result.crit_octets = options.crit_octets;
+    result.planned_lookups = options.planned_lookups;
     return result;
 }
 
@@ -427,17 +428,17 @@ std::string probe_result::summary_line() const {
     if (!figures.empty())
         line += (problems.empty() ? " " : "; ") + join(figures, ", ");
 
-    // Performance data (Nagios plugin guidelines): label=value[UOM];warn;crit, U = unknown.
+    // Performance data (Nagios plugin guidelines): label=value[UOM];warn;crit;min, U = unknown.
     const auto value = [](bool known, std::size_t v, std::string_view unit) {
         return known ? std::to_string(v) + std::string(unit) : std::string("U");
     };
     line += " | size=" + value(answer_octets > 0, answer_octets, "B") + ";" +
-            std::to_string(warn_octets) + ";" + std::to_string(crit_octets);
-    line += " edns_size=" + value(edns_octets > 0, edns_octets, "B");
-    line +=
-        " lookups=" + value(lookups_counted, lookups, "") + ";;" + std::to_string(spf_max_lookups);
+            std::to_string(warn_octets) + ";" + std::to_string(crit_octets) + ";0";
+    line += " edns_size=" + value(edns_octets > 0, edns_octets, "B") + ";;;0";
+    line += " lookups=" + value(lookups_counted, lookups, "") + ";" +
+            std::to_string(planned_lookups) + ";" + std::to_string(spf_max_lookups) + ";0";
     line += " void=" + value(lookups_counted, void_lookups, "") + ";;" +
-            std::to_string(spf_max_void_lookups);
+            std::to_string(spf_max_void_lookups) + ";0";
     return line;
 }
 
@@ -493,6 +494,7 @@ std::string probe_json(const probe_result& r) {
                             {"truncated_without_edns", r.truncated_without_edns},
                             {"warning_octets", r.warn_octets},
                             {"critical_octets", r.crit_octets},
+                            {"planned_lookups", r.planned_lookups},
                             {"queries", r.queries},
                             {"problems", std::move(problems)},
                             {"unfollowed", std::move(unfollowed)}};

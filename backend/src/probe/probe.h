@@ -69,13 +69,18 @@ struct probe_result {
     std::vector<std::string> unfollowed; ///< include/redirect terms not resolved (macros, …)
     unsigned queries = 0;                ///< DNS queries this probe sent
     std::size_t warn_octets = 400, crit_octets = 450; ///< thresholds, for the perfdata
+    unsigned planned_lookups = 0; ///< lookups over this are a WARNING, for the perfdata
 
     /// Records a problem and raises the status to at least `level`.
     void add_problem(int level, std::string message);
 
     /// One plugin output line: `SPF OK - spf.connectoor.com 109 octets (EDNS 120), 0 lookups,
-    /// 0 void | size=109B;400;450 edns_size=120B lookups=0;;10 void=0;;2`. Problems come
-    /// after the name; values not measured appear as `U` in the performance data.
+    /// 0 void | size=109B;400;450;0 edns_size=120B;;;0 lookups=0;0;10;0 void=0;;2;0`.
+    /// Problems come after the name. Performance data as the Nagios plugin guidelines write
+    /// it, `label=value[unit];warn;crit;min`: values not measured are `U`; the lookup
+    /// thresholds are the ranges the probe judges by (a WARNING over the planned lookups, a
+    /// CRITICAL over 10 lookups or 2 void ones); the size thresholds are the options as given,
+    /// which the probe applies from that size on.
     std::string summary_line() const;
 
   private:

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <doctest/doctest.h>
 #include <map>
+#include <sstream>
 
 using namespace spfd;
 
@@ -124,7 +125,7 @@ TEST_CASE("today's record: OK, with the documented summary line") {
     CHECK(f.asked.empty());
     CHECK(r.summary_line() ==
           "SPF OK - spf.connectoor.com 109 octets (EDNS 120), 0 lookups, 0 void | "
-          "size=109B;400;450 edns_size=120B lookups=0;;10 void=0;;2");
+          "size=109B;400;450;0 edns_size=120B;;;0 lookups=0;0;10;0 void=0;;2;0");
 }
 
 TEST_CASE("summary line: problems after the name, unmeasured values as U") {
@@ -135,11 +136,12 @@ TEST_CASE("summary line: problems after the name, unmeasured values as U") {
     const probe_result r = f.run();
     CHECK(r.status == probe_critical);
     CHECK(r.record.empty());
-    CHECK(r.summary_line() ==
-          "SPF CRITICAL - spf.connectoor.com: udp: no answer from 127.0.0.1#53: timeout after "
-          "2000 ms; udp+edns: no answer from 127.0.0.1#53: timeout after 2000 ms; tcp: no answer "
-          "from 127.0.0.1#53: connection refused | size=U;400;450 edns_size=U lookups=U;;10 "
-          "void=U;;2");
+    CHECK(
+        r.summary_line() ==
+        "SPF CRITICAL - spf.connectoor.com: udp: no answer from 127.0.0.1#53: timeout after "
+        "2000 ms; udp+edns: no answer from 127.0.0.1#53: timeout after 2000 ms; tcp: no answer "
+        "from 127.0.0.1#53: connection refused | size=U;400;450;0 edns_size=U;;;0 lookups=U;0;10;0 "
+        "void=U;;2;0");
 
     probe_fixture d;
     d.options.expected_record = "v=spf1 ip4:85.10.214.4 -all";
@@ -147,7 +149,7 @@ TEST_CASE("summary line: problems after the name, unmeasured values as U") {
     d.options.crit_octets = 350;
     const std::string line = d.run().summary_line();
     CHECK(line.starts_with("SPF WARNING - spf.connectoor.com: drift: "));
-    CHECK(line.find("); 109 octets (EDNS 120), 0 lookups, 0 void | size=109B;300;350 ") !=
+    CHECK(line.find("); 109 octets (EDNS 120), 0 lookups, 0 void | size=109B;300;350;0 ") !=
           std::string::npos);
 }
 
@@ -177,7 +179,8 @@ TEST_CASE("each transport must answer; the message names the transport") {
         CHECK_FALSE(r.lookups_counted);
         CHECK(r.udp_octets == 0);
         CHECK(r.edns_octets == 0);
-        CHECK(r.summary_line().ends_with("| size=U;400;450 edns_size=U lookups=U;;10 void=U;;2"));
+        CHECK(r.summary_line().ends_with(
+            "| size=U;400;450;0 edns_size=U;;;0 lookups=U;0;10;0 void=U;;2;0"));
     }
     SUBCASE("SERVFAIL over TCP") {
         probe_fixture f;
@@ -283,7 +286,7 @@ TEST_CASE("a syntax error in the served record is critical") {
     CHECK(r.status == probe_critical);
     CHECK(mentions(r, "syntax error at 'ip4:192.0.2.1/33'"));
     CHECK_FALSE(r.lookups_counted);
-    CHECK(r.summary_line().find("lookups=U;;10") != std::string::npos);
+    CHECK(r.summary_line().find("lookups=U;0;10;0") != std::string::npos);
 
     probe_fixture w;
     w.serve({"v=spf1 ip4:192.0.2.1/24 -all"});
@@ -471,4 +474,120 @@ TEST_CASE("run_probe: nothing listening on 127.0.0.1 is CRITICAL, quickly") {
     CHECK(mentions(r, "tcp: no answer"));
     CHECK(r.record.empty());
     CHECK(r.summary_line().starts_with("SPF CRITICAL - spf.connectoor.com: udp: no answer"));
+}
+
+namespace {
+
+// One performance-data item as the Nagios plugin guidelines define it:
+// 'label'=value[UOM];[warn];[crit];[min];[max].
+struct perf_item {
+    std::string label, value, unit, warn, crit, min;
+};
+
+// How Nagios and Icinga read a plugin's first line: the status text before the first '|',
+// the performance data after it, items separated by spaces.
+struct plugin_line {
+    std::string text;
+    std::vector<perf_item> perf;
+};
+
+plugin_line read_plugin_line(const std::string& line) {
+    plugin_line out;
+    const auto bar = line.find('|');
+    REQUIRE(bar != std::string::npos);
+    out.text = line.substr(0, bar);
+    std::istringstream items(line.substr(bar + 1));
+    std::string item;
+    while (items >> item) {
+        const auto eq = item.find('=');
+        REQUIRE(eq != std::string::npos);
+        perf_item p;
+        p.label = item.substr(0, eq);
+        std::vector<std::string> fields;
+        std::istringstream parts(item.substr(eq + 1));
+        for (std::string field; std::getline(parts, field, ';');)
+            fields.push_back(field);
+        fields.resize(5);
+        const auto digits = fields[0].find_first_not_of("0123456789");
+        p.value = fields[0].substr(0, digits);
+        p.unit = digits == std::string::npos ? "" : fields[0].substr(digits);
+        if (fields[0] == "U")
+            p.value = "U", p.unit = "";
+        p.warn = fields[1];
+        p.crit = fields[2];
+        p.min = fields[3];
+        out.perf.push_back(p);
+    }
+    return out;
+}
+
+// A threshold "N" is the Nagios range 0..N: a value outside it alerts; an empty one never.
+bool outside(const std::string& range, const std::string& value) {
+    return !range.empty() && value != "U" && std::stoul(value) > std::stoul(range);
+}
+
+const perf_item& perf(const plugin_line& l, const std::string& label) {
+    for (const perf_item& p : l.perf)
+        if (p.label == label)
+            return p;
+    FAIL("no perfdata item " << label);
+    return l.perf.front();
+}
+
+} // namespace
+
+TEST_CASE("Nagios and Icinga read the line: state, text, perfdata with units and thresholds") {
+    struct scenario {
+        const char* what;
+        std::vector<std::string> served;
+        std::size_t octets;
+        int status;
+    };
+    const std::vector<scenario> scenarios{
+        {"today's record", {today}, 109, probe_ok},
+        {"near the size budget", {today}, 420, probe_warning},
+        {"over the size budget", {today}, 460, probe_critical},
+        {"lookups over the plan", {"v=spf1 a mx ptr -all"}, 100, probe_warning},
+        {"lookups over 10", {"v=spf1 a a a a a a a a a a a -all"}, 100, probe_critical},
+        {"no record", {}, 100, probe_critical},
+    };
+    for (const scenario& s : scenarios) {
+        CAPTURE(s.what);
+        probe_fixture f;
+        f.serve(s.served, s.octets);
+        const probe_result r = f.run();
+        CHECK(r.status == s.status);
+        const std::string line = r.summary_line();
+        CHECK(line.find('\n') == std::string::npos);
+        const plugin_line l = read_plugin_line(line);
+        CHECK(l.text.starts_with("SPF " + std::string(status_name(s.status)) +
+                                 " - spf.connectoor.com"));
+        REQUIRE(l.perf.size() == 4);
+        const perf_item& size = perf(l, "size");
+        CHECK(size.unit == (size.value == "U" ? "" : "B"));
+        CHECK((size.warn == "400" && size.crit == "450" && size.min == "0"));
+        CHECK(perf(l, "edns_size").min == "0");
+        const perf_item& lookups = perf(l, "lookups");
+        CHECK((lookups.warn == "0" && lookups.crit == "10" && lookups.min == "0"));
+        CHECK(lookups.unit.empty());
+        // The lookup thresholds are the very ranges the state comes from.
+        CHECK(outside(lookups.crit, lookups.value) == (r.lookups > 10));
+        CHECK(outside(lookups.warn, lookups.value) == (r.lookups_counted && r.lookups > 0));
+        CHECK((perf(l, "void").crit == "2" && perf(l, "void").min == "0"));
+    }
+}
+
+TEST_CASE("Nagios reading: UNKNOWN when the probe cannot run, every value U") {
+    probe_options o;
+    o.server = "not-an-address";
+    o.planned_lookups = 2;
+    const probe_result r = run_probe(o);
+    CHECK(r.status == probe_unknown);
+    const plugin_line l = read_plugin_line(r.summary_line());
+    CHECK(l.text.starts_with("SPF UNKNOWN - spf.connectoor.com: "));
+    for (const perf_item& p : l.perf) {
+        CAPTURE(p.label);
+        CHECK(p.value == "U");
+    }
+    CHECK(perf(l, "lookups").warn == "2");
 }
