@@ -40,7 +40,7 @@ std::vector<std::filesystem::path> list_zone_files(const std::filesystem::path& 
 // A file written in place while it is read can parse as a valid, shorter list: a reload
 // would then publish a zone without some senders. So the zones folder is read only once it
 // has held still: nothing in it changed during the last `settle_time`, nor while it was read.
-constexpr std::chrono::milliseconds settle_time{20};
+constexpr std::chrono::milliseconds settle_time = zone_files_settle_time;
 // A folder that keeps changing for this long is refused for this reload.
 constexpr std::chrono::seconds settle_limit{2};
 

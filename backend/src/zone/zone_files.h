@@ -4,10 +4,16 @@
 #include "util/diagnostic.h"
 #include "zone/zone_spec.h"
 
+#include <chrono>
 #include <filesystem>
 #include <vector>
 
 namespace spfd {
+
+/// How long the zones folder and its sender lists must have held still before they are
+/// read: a writer that pauses for longer leaves a valid shorter list that no quiet check can
+/// tell apart from a finished one (editors that save by rename never do).
+inline constexpr std::chrono::milliseconds zone_files_settle_time{20};
 
 /// The first step of every load: parses each `*.toml` of the zones folder (sorted; editor
 /// droppings and backups skipped) with load_zone_file(), but only once the folder, and every

@@ -109,13 +109,20 @@ TEST_CASE(
     for (int trial = 0; trial < 5; ++trial) {
         CAPTURE(trial);
         std::ofstream(list, std::ios::trunc) << lines(0, 7) << std::flush;
+        const auto half_written = std::chrono::steady_clock::now();
+        std::chrono::steady_clock::duration pause{};
         std::thread rest([&] {
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
             std::ofstream(list, std::ios::app) << lines(7, 15) << std::flush;
+            pause = std::chrono::steady_clock::now() - half_written;
         });
         auto result = load(f.root / "zones");
         rest.join();
         REQUIRE_MESSAGE(result.ok(), messages(result.findings));
+        // On a loaded machine the writer's 5 ms can stretch past the settle time: the file
+        // then did hold still, and reading the shorter list is what the contract allows.
+        if (pause >= zone_files_settle_time)
+            continue;
         CHECK(result.specs[0].senders.size() == 15);
     }
 }
