@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Install rules for the production files and the Debian package (CPack DEB).
 #
+#   bash deploy/build-package.sh, i.e. (as root, with the dependencies installed)
 #   bash deploy/build.sh && cpack --config build/CPackConfig.cmake -B build/package
 #   -> build/package/spf-backend_<version>-1_<arch>.deb    (docs/production.md)
 #
