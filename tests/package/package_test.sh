@@ -135,6 +135,7 @@ expected_files=(
     ./usr/share/doc/spf-backend/copyright
     ./usr/share/doc/spf-backend/changelog.Debian.gz
     ./usr/share/doc/spf-backend/docs/operations.md
+    ./usr/share/doc/spf-backend/docs/production.md
 )
 expected_conffiles=(/etc/spf-backend/backend.toml /etc/spf-backend/zones/spf.connectoor.com.toml)
 
