@@ -35,8 +35,9 @@ packages=(
     # and llvm-symbolizer (llvm-14) for readable stack traces in findings
     clang libclang-rt-14-dev llvm-14
     # the deployment tests (tests/package): cpack's dpkg-shlibdeps, systemd-analyze verify,
-    # the .deb's maintainer scripts, the alert rules' YAML
-    dpkg-dev systemd adduser python3-yaml
+    # the .deb's maintainer scripts, the alert rules' YAML; git for the package's version,
+    # committed zone file and changelog (deploy/package/release-info.sh)
+    dpkg-dev systemd adduser python3-yaml git
     # the monitoring tests: promtool checks and unit-tests the alert rules
     # (tests/package/promtool_test.py); a real Prometheus scrapes the backend and pdns
     # (tests/integration/test_monitoring.py)

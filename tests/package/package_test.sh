@@ -13,6 +13,12 @@
 #       only with CI=true or SPF_TEST_DEB_INSTALL=1 (it changes this machine's dpkg
 #       database): install, reinstall, upgrade to a version-bumped package, remove, purge;
 #       checks files, user, conffile handling, and that nothing is left behind.
+#   package_test.sh version --source-dir S
+#       deploy/package/release-info.sh in a throwaway repository: versions from tags in
+#       dpkg's order, the committed zone file, the changelog.
+#   package_test.sh from-git --source-dir S --build-dir D
+#       cpack in a throwaway copy of the tree (tagged there, configured, D's programs
+#       copied in): an uncommitted zone edit stays out of the package, a committed one is in.
 #
 # Each run works in its own temporary folder, removed on exit (also on failure), so the
 # tests can run twice and side by side. A skipped test prints "SKIPPED:" and exits 0
@@ -84,13 +90,13 @@ finish() {
 
 # ---- helpers ------------------------------------------------------------------------------
 
-# build_deb OUT_DIR [VERSION]: cpack from the build tree; prints the .deb's path.
+# build_deb OUT_DIR [VERSION]: cpack from the build tree; prints the .deb's path. VERSION
+# replaces the one from git (deploy/package/cpack-version.cmake).
 build_deb() {
     local out=$1 version=${2:-}
-    local args=(--config "$build_dir/CPackConfig.cmake" -B "$out")
-    [[ -z $version ]] || args+=(-D "CPACK_PACKAGE_VERSION=$version")
     mkdir -p "$out"
-    if ! cpack "${args[@]}" >"$out/cpack.log" 2>&1; then
+    if ! SPF_PACKAGE_VERSION=$version cpack --config "$build_dir/CPackConfig.cmake" -B "$out" \
+        >"$out/cpack.log" 2>&1; then
         cat "$out/cpack.log" >&2
         echo "package_test: cpack failed" >&2
         exit 1
@@ -127,6 +133,11 @@ expected_files=(
     ./usr/share/doc/spf-backend/spf-backend.rules.yml
     ./usr/share/doc/spf-backend/grafana/spf-backend.json
     ./usr/share/doc/spf-backend/grafana/provisioning.yml
+    ./usr/share/doc/spf-backend/README.md
+    ./usr/share/doc/spf-backend/copyright
+    ./usr/share/doc/spf-backend/changelog.Debian.gz
+    ./usr/share/doc/spf-backend/docs/operations.md
+    ./usr/share/doc/spf-backend/docs/production.md
 )
 expected_conffiles=(/etc/spf-backend/backend.toml /etc/spf-backend/zones/spf.connectoor.com.toml)
 
@@ -252,11 +263,14 @@ test_deb() {
     local field value
     value=$(dpkg-deb -f "$deb" Package)
     [[ $value == spf-backend ]] || fail "Package is '$value'"
-    local project_version
-    project_version=$(sed -nE 's/^project\(spf-backend VERSION ([0-9.]+).*/\1/p' "$source_dir/CMakeLists.txt")
+    # The version from the tags, as release-info.sh computes it (a dirty tree's carries the
+    # minute, which may have turned since cpack ran).
+    local expected_version
+    expected_version=$(sh "$deploy/package/release-info.sh" version "$source_dir" \
+        "$(sed -nE 's/^project\(spf-backend VERSION ([0-9.]+).*/\1/p' "$source_dir/CMakeLists.txt")")
     value=$(dpkg-deb -f "$deb" Version)
-    [[ $value == "$project_version-1" ]] ||
-        fail "Version is '$value', expected '$project_version-1' (project() in CMakeLists.txt)"
+    [[ ${value%%~dirty*} == "${expected_version%%~dirty*}"* && $value == *-1 ]] ||
+        fail "Version is '$value', expected '$expected_version-1' (deploy/package/release-info.sh)"
     value=$(dpkg-deb -f "$deb" Section)
     [[ $value == net ]] || fail "Section is '$value'"
     for field in Maintainer Description Architecture; do
@@ -299,9 +313,11 @@ test_deb() {
     dpkg-deb -x "$deb" "$root"
     cmp -s "$root/etc/spf-backend/backend.toml" "$deploy/etc/backend.toml" ||
         fail "packaged backend.toml differs from deploy/etc/backend.toml"
-    cmp -s "$root/etc/spf-backend/zones/spf.connectoor.com.toml" \
-        "$source_dir/zones/spf.connectoor.com.toml" ||
-        fail "packaged zone file differs from zones/spf.connectoor.com.toml"
+    sh "$deploy/package/release-info.sh" zone "$source_dir" zones/spf.connectoor.com.toml \
+        "$work/committed-zone.toml" 2>/dev/null
+    cmp -s "$root/etc/spf-backend/zones/spf.connectoor.com.toml" "$work/committed-zone.toml" ||
+        fail "packaged zone file differs from zones/spf.connectoor.com.toml as committed at HEAD"
+    check_doc_folder "$root" "$(dpkg-deb -f "$deb" Version)"
     # Absolute paths: move them into the unpacked tree for the check, nothing else.
     sed -e "s|\"/etc/spf-backend/|\"$root/etc/spf-backend/|" \
         -e "s|\"/var/lib/spf-backend\"|\"$work/state\"|" \
@@ -326,6 +342,32 @@ test_deb() {
         fail "backend.toml: [pdns] socket_dir is not /run/pdns"
     "$root/usr/bin/spfctl" --help >/dev/null 2>&1 || fail "the packaged spfctl does not run"
     finish
+}
+
+# check_doc_folder ROOT VERSION: what a Debian administrator looks for in the unpacked
+# package ROOT: /usr/share/doc/spf-backend, and settings that explain themselves.
+check_doc_folder() {
+    local root=$1 version=$2 doc=$1/usr/share/doc/spf-backend
+    head -n 1 "$doc/copyright" | grep -qx 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' ||
+        fail "copyright is not in the machine-readable format (DEP-5)"
+    grep -qx 'License: Expat' "$doc/copyright" || fail "copyright names no License: Expat (SPDX MIT)"
+    # gzip -9n: no file name, no time stamp (reproducible), maximum compression.
+    [[ $(od -An -tx1 -N9 "$doc/changelog.Debian.gz" | tr -d ' \n') == 1f8b08000000000002 ]] ||
+        fail "changelog.Debian.gz is not compressed with gzip -9n"
+    local top
+    top=$(zcat "$doc/changelog.Debian.gz" | dpkg-parsechangelog -l - -S Version 2>&1) ||
+        fail "dpkg-parsechangelog cannot read changelog.Debian.gz: $top"
+    [[ $top == "$version" ]] || fail "changelog.Debian.gz starts with version '$top', the package is '$version'"
+    # The installed settings stand on their own: no source tree to refer to.
+    local settings=$root/etc/spf-backend/backend.toml
+    if grep -nE 'config/backend\.toml|deploy/|source tree|docs/design' "$settings" >&2; then
+        fail "the installed backend.toml refers to the source tree (above)"
+    fi
+    grep -q '/usr/share/doc/spf-backend/' "$settings" ||
+        fail "the installed backend.toml does not point to /usr/share/doc/spf-backend/"
+    grep -q 'spfctl --help' "$settings" ||
+        fail "the installed backend.toml does not point to spfctl --help"
+    ok "doc folder: README.md, docs/, DEP-5 copyright, changelog.Debian.gz ($top); settings self-documented"
 }
 
 # ---- (c) install -----------------------------------------------------------------------------
@@ -353,11 +395,29 @@ run_dpkg() {
     return 1
 }
 
+# install_deb FILE: as an administrator would, keeping changed conffiles without asking.
+# --reinstall makes the same version install again; it changes nothing for another one.
+install_deb() {
+    if [[ $installer == dpkg ]]; then
+        run_dpkg -i --force-confdef --force-confold --force-depends "$1"
+        return
+    fi
+    local out
+    if out=$(DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall --no-install-recommends \
+        -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef \
+        -o Dpkg::Options::=--force-confold "$1" </dev/null 2>&1); then
+        grep -E '^(Setting up|Unpacking) spf-backend|^spf-backend:' <<<"$out" | indent "apt: " || true
+        return 0
+    fi
+    indent "apt: " <<<"$out" >&2
+    return 1
+}
+
 test_install() {
     if [[ ${CI:-} != true && ${SPF_TEST_DEB_INSTALL:-} != 1 ]]; then
         skip "installs the .deb into this machine's dpkg database; set SPF_TEST_DEB_INSTALL=1 (or CI=true) to run it"
     fi
-    ((EUID == 0)) || skip "needs root for dpkg -i"
+    ((EUID == 0)) || skip "needs root to install packages"
     require_build_dir
     # A run killed before its cleanup (ctest's timeout sends SIGKILL) leaves the package and
     # this marker behind; the next run purges that leftover. A package installed by anyone
@@ -394,15 +454,17 @@ test_install() {
     fi
     cleanup_steps+=("restore_machine $user_existed $wants_existed")
 
-    local dpkg_opts=(--force-confdef --force-confold)
+    # As documented: `apt install ./file.deb`, which also pulls in the dependencies (all on
+    # this machine already, so it works offline). Without pdns, dpkg --force-depends instead.
+    installer=apt
     if [[ $(dpkg-query -W -f='${db:Status-Status}' pdns-server 2>/dev/null) != installed ||
         $(dpkg-query -W -f='${db:Status-Status}' pdns-backend-remote 2>/dev/null) != installed ]]; then
-        echo "note: pdns-server or pdns-backend-remote is not installed; using --force-depends"
-        dpkg_opts+=(--force-depends)
+        echo "note: pdns-server or pdns-backend-remote is not installed; using dpkg -i --force-depends"
+        installer=dpkg
     fi
 
     # First install.
-    run_dpkg -i "${dpkg_opts[@]}" "$deb1" || fail "dpkg -i $(basename "$deb1")"
+    install_deb "$deb1" || fail "installing $(basename "$deb1")"
     [[ $(pkg_status) == installed ]] || fail "status after install is '$(pkg_status)'"
     check_installed "first install"
 
@@ -418,13 +480,13 @@ test_install() {
 
     # Same version over itself, after a local edit of a conffile: the edit stays.
     echo "# local edit by package_test" >>/etc/spf-backend/backend.toml
-    run_dpkg -i "${dpkg_opts[@]}" "$deb1" || fail "reinstalling $(basename "$deb1")"
+    install_deb "$deb1" || fail "reinstalling $(basename "$deb1")"
     check_installed "reinstall"
     grep -qx '# local edit by package_test' /etc/spf-backend/backend.toml ||
         fail "reinstall lost the local edit of /etc/spf-backend/backend.toml"
 
     # Upgrade: new version, conffile unchanged in the package, so the edit stays silently.
-    run_dpkg -i "${dpkg_opts[@]}" "$deb2" || fail "upgrading to $(basename "$deb2")"
+    install_deb "$deb2" || fail "upgrading to $(basename "$deb2")"
     [[ $(dpkg-query -W -f='${Version}' spf-backend) == "$(dpkg-deb -f "$deb2" Version)" ]] ||
         fail "installed version after the upgrade is $(dpkg-query -W -f='${Version}' spf-backend)"
     check_installed "upgrade"
@@ -526,12 +588,203 @@ restore_machine() {
     [[ -n $(pkg_status) && $(pkg_status) != not-installed ]] || rm -f "$install_marker"
 }
 
+# ---- (d) version: release-info.sh on a throwaway repository ----------------------------------
+
+# A repository of its own in $work, so that tags and edits never touch the project's.
+throwaway_repo() {
+    local dir=$1
+    git init -q "$dir"
+    git -C "$dir" config user.name "package test"
+    git -C "$dir" config user.email "package-test@example.invalid"
+    git -C "$dir" config commit.gpgsign false
+    git -C "$dir" config tag.gpgsign false
+}
+
+commit() {
+    git -C "$repo" commit -q --allow-empty -m "$1"
+}
+
+# version_is NAME PATTERN: the version now, checked against a glob and remembered in order.
+versions=()
+version_is() {
+    local got
+    got=$(sh "$release_info" version "$repo" 0.1.0) || {
+        fail "$1: release-info.sh version failed"
+        return
+    }
+    # shellcheck disable=SC2053 # a glob on purpose
+    [[ $got == $2 ]] || fail "$1: version '$got', expected $2"
+    versions+=("$got")
+}
+
+test_version() {
+    command -v git >/dev/null || skip "git is not installed"
+    unset SPF_PACKAGE_VERSION
+    release_info=$deploy/package/release-info.sh
+    repo=$work/repo
+    throwaway_repo "$repo"
+    mkdir -p "$repo/zones"
+    echo 'zone = "one"' >"$repo/zones/z.toml"
+    git -C "$repo" add zones/z.toml
+    commit "first"
+    local h='g[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'
+    version_is "no tag" "0.1.0~git[0-9]*.1.$h"
+    commit "second"
+    echo 'zone = "edited"' >"$repo/zones/z.toml"
+    version_is "no tag, uncommitted edit" "0.1.0~git[0-9]*.2.$h~dirty.[0-9]*"
+    git -C "$repo" checkout -q zones/z.toml
+    version_is "no tag, clean again" "0.1.0~git[0-9]*.2.$h"
+    git -C "$repo" tag v0.1.0
+    version_is "tagged v0.1.0" "0.1.0"
+    commit "third: a subject long enough to be wrapped in the changelog, which keeps its lines within eighty columns"
+    version_is "one commit after v0.1.0" "0.1.0+1.$h"
+    commit "fourth"
+    git -C "$repo" tag v0.2.0-rc1
+    version_is "tagged v0.2.0-rc1" "0.2.0~rc1"
+    commit "fifth"
+    version_is "after the release candidate" "0.2.0~rc1+1.$h"
+    commit "sixth"
+    git -C "$repo" tag v0.2.0
+    version_is "tagged v0.2.0" "0.2.0"
+    commit "seventh"
+    version_is "after v0.2.0" "0.2.0+1.$h"
+    commit "eighth"
+    version_is "two after v0.2.0" "0.2.0+2.$h"
+
+    local i
+    for ((i = 1; i < ${#versions[@]}; i++)); do
+        dpkg --compare-versions "${versions[i]}-1" gt "${versions[i - 1]}-1" ||
+            fail "dpkg orders ${versions[i]} not above ${versions[i - 1]}"
+    done
+    ok "versions from tags, in dpkg's order: $(printf '%s < ' "${versions[@]}" | sed 's/ < $//')"
+
+    local got
+    got=$(SPF_PACKAGE_VERSION=0.2.0+hotfix1 sh "$release_info" version "$repo" 0.1.0)
+    [[ $got == 0.2.0+hotfix1 ]] || fail "SPF_PACKAGE_VERSION=0.2.0+hotfix1 gave '$got'"
+    if SPF_PACKAGE_VERSION=0.2.0-1 sh "$release_info" version "$repo" 0.1.0 >/dev/null 2>&1; then
+        fail "SPF_PACKAGE_VERSION=0.2.0-1 (a revision in it) was accepted"
+    fi
+    # A tarball (no .git of its own), even unpacked inside another repository.
+    mkdir -p "$repo/tarball/zones"
+    echo 'zone = "tarball"' >"$repo/tarball/zones/z.toml"
+    got=$(sh "$release_info" version "$repo/tarball" 0.3.0)
+    [[ $got == 0.3.0 ]] || fail "a tree without .git gave version '$got', expected the fallback 0.3.0"
+    sh "$release_info" zone "$repo/tarball" zones/z.toml "$work/tarball-zone" 2>"$work/note"
+    grep -qx 'zone = "tarball"' "$work/tarball-zone" || fail "a tree without .git: zone not taken as found"
+    grep -q 'not a git checkout' "$work/note" || fail "a tree without .git: no note on stderr"
+    rm -rf "$repo/tarball"
+    ok "SPF_PACKAGE_VERSION is checked and taken; a tree without .git gives the fallback"
+
+    check_zone_from_git
+    check_changelog_from_git
+    finish
+}
+
+check_zone_from_git() {
+    echo 'zone = "edited"' >"$repo/zones/z.toml"
+    sh "$release_info" zone "$repo" zones/z.toml "$work/zone" 2>"$work/zone.err" ||
+        fail "release-info.sh zone failed: $(cat "$work/zone.err")"
+    grep -qx 'zone = "one"' "$work/zone" || fail "zone: not the committed file: $(cat "$work/zone")"
+    grep -q 'WARNING: zones/z.toml has uncommitted changes' "$work/zone.err" ||
+        fail "zone: no warning about the uncommitted edit"
+    git -C "$repo" checkout -q zones/z.toml
+    echo 'zone = "new"' >"$repo/zones/new.toml"
+    if sh "$release_info" zone "$repo" zones/new.toml "$work/zone" 2>"$work/zone.err"; then
+        fail "zone: an uncommitted file was packaged"
+    fi
+    grep -q 'is not committed at HEAD' "$work/zone.err" || fail "zone: no reason for refusing an uncommitted file"
+    rm "$repo/zones/new.toml"
+    ok "zone: the committed file, a warning about an edit, refusal of an uncommitted file"
+}
+
+check_changelog_from_git() {
+    local log=$work/changelog.Debian.gz text
+    sh "$release_info" changelog "$repo" "${versions[-1]}" 1 "Test <test@example.invalid>" "$log" ||
+        fail "release-info.sh changelog failed"
+    text=$(zcat "$log")
+    local heads
+    heads=$(grep -o '^spf-backend ([^)]*)' <<<"$text" | sed 's/^spf-backend (//; s/)$//' | tr '\n' ' ')
+    [[ $heads == "${versions[-1]}-1 0.2.0-1 0.2.0~rc1-1 0.1.0-1 " ]] ||
+        fail "changelog entries are '$heads'"
+    # Each tag's entry holds the commits since the tag before it.
+    [[ $(awk '/^spf-backend \(0.2.0~rc1-1\)/,/^ -- /' <<<"$text" | grep -c '^  \* ') == 2 ]] ||
+        fail "the v0.2.0-rc1 entry does not list exactly its two commits"
+    local long
+    long=$(awk 'length > 80' <<<"$text")
+    [[ -z $long ]] || fail "changelog lines over 80 columns: $long"
+    dpkg-parsechangelog -l - --all -S Version <<<"$text" >/dev/null 2>"$work/parse.err" ||
+        fail "dpkg-parsechangelog: $(cat "$work/parse.err")"
+    ok "changelog: one entry per tag and one for the commits since, as dpkg-parsechangelog reads them"
+}
+
+# ---- (e) from git: cpack in a throwaway copy with an uncommitted zone edit ---------------------
+
+test_from_git() {
+    require_build_dir
+    command -v git >/dev/null || skip "git is not installed"
+    unset SPF_PACKAGE_VERSION
+    # The tree as it is (tracked and new files, the working tree's content), committed in a
+    # repository of its own and tagged there. The fuzz corpora are left out: only their
+    # folders' names matter to configuring.
+    repo=$work/src
+    throwaway_repo "$repo"
+    git -C "$source_dir" ls-files -co --exclude-standard -z |
+        grep -zvE '^tests/fuzz/(corpus|regressions)/' | tar -C "$source_dir" --null -T - -cf - |
+        tar -C "$repo" -xf -
+    git -C "$repo" add -A
+    commit "the tree under test"
+    git -C "$repo" tag v9.8.7
+    local zone=zones/spf.connectoor.com.toml
+    cp "$repo/$zone" "$work/committed.toml"
+    echo '# an uncommitted edit' >>"$repo/$zone"
+
+    # Configured, not built: the build tree's programs stand in, and the install step must
+    # not build `all` first.
+    local build=$work/build
+    cmake -S "$repo" -B "$build" -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON >"$work/configure.log" 2>&1 || {
+        cat "$work/configure.log" >&2
+        fail "configuring the copy failed"
+        finish
+    }
+    mkdir -p "$build/backend"
+    cp "$build_dir/backend/spf-backend" "$build_dir/backend/spfctl" "$build/backend/"
+    local saved_build_dir=$build_dir deb1 deb2
+    build_dir=$build
+    deb1=$(build_deb "$work/deb1")
+    grep -q "WARNING: $zone has uncommitted changes" "$work/deb1/cpack.log" ||
+        fail "cpack did not warn about the uncommitted zone edit"
+    dpkg-deb --fsys-tarfile "$deb1" | tar -xOf - "./etc/spf-backend/$zone" >"$work/packaged.toml"
+    cmp -s "$work/packaged.toml" "$work/committed.toml" ||
+        fail "the package holds the working tree's zone edit, not the committed file"
+    local v1 v2
+    v1=$(dpkg-deb -f "$deb1" Version)
+    [[ $v1 == 9.8.7~dirty.*-1 ]] || fail "version with tag v9.8.7 and an edit is '$v1'"
+    ok "uncommitted zone edit: packaged the committed file, warned, version $v1"
+
+    # Committed, the edit is packaged, and the version moves up.
+    git -C "$repo" commit -q -am "edit the zone"
+    deb2=$(build_deb "$work/deb2")
+    dpkg-deb --fsys-tarfile "$deb2" | tar -xOf - "./etc/spf-backend/$zone" >"$work/packaged.toml"
+    cmp -s "$work/packaged.toml" "$repo/$zone" || fail "the committed zone edit is not in the package"
+    v2=$(dpkg-deb -f "$deb2" Version)
+    [[ $v2 == 9.8.7+1.g*-1 ]] || fail "version one commit after v9.8.7 is '$v2'"
+    dpkg --compare-versions "$v2" gt "$v1" || fail "$v2 does not sort above $v1"
+    [[ $(dpkg-deb --fsys-tarfile "$deb2" | tar -xOf - ./usr/share/doc/spf-backend/changelog.Debian.gz |
+        zcat | head -n 1) == "spf-backend ($v2) unstable; urgency=medium" ]] ||
+        fail "changelog.Debian.gz does not start with $v2"
+    build_dir=$saved_build_dir
+    ok "committed zone edit: packaged, version $v2 above $v1, changelog in step"
+    finish
+}
+
 case $mode in
 units) test_units ;;
 deb) test_deb ;;
 install) test_install ;;
+version) test_version ;;
+from-git) test_from_git ;;
 *)
-    echo "usage: package_test.sh units|deb|install --source-dir DIR [--build-dir DIR] [--binary FILE]" >&2
+    echo "usage: package_test.sh units|deb|install|version|from-git --source-dir DIR [--build-dir DIR] [--binary FILE]" >&2
     exit 2
     ;;
 esac
