@@ -77,15 +77,6 @@ std::vector<std::string> removal_warnings(const reload_outcome& outcome) {
     return out;
 }
 
-std::string senders(std::initializer_list<const char*> entries) {
-    std::string out;
-    for (const char* e : entries)
-        out += std::string("[[senders]]\n") +
-               (std::string(e).find(':') == std::string::npos ? "ip4" : "ip6") + " = \"" + e +
-               "\"\n";
-    return out;
-}
-
 using strings = std::vector<std::string>;
 
 } // namespace
