@@ -55,6 +55,17 @@ std::uint64_t number_at(const boost::json::object& o, const char* key) {
     return v && v->is_number() ? v->to_number<std::uint64_t>() : 0;
 }
 
+// The networks of a `passing` list, aggregated.
+std::vector<ip_network> passing_list(const boost::json::array& passing) {
+    std::vector<ip_network> out;
+    out.reserve(passing.size());
+    for (const auto& p : passing)
+        if (p.is_string())
+            if (auto n = network_of(p.get_string()))
+                out.push_back(*n);
+    return aggregate(out);
+}
+
 // The names of a served zone, the apex first. The apex's networks are the zone's `passing`
 // list; a backend that does not send one shows only what its records list.
 std::vector<name_view> served_names(const std::string& apex, const boost::json::object& o) {
@@ -68,15 +79,9 @@ std::vector<name_view> served_names(const std::string& apex, const boost::json::
                 listed.insert(listed.end(), names.back().passing.begin(),
                               names.back().passing.end());
             }
-    names.front().passing = aggregate(listed);
-    if (const auto* passing = o.if_contains("passing"); passing && passing->is_array()) {
-        names.front().passing.clear();
-        for (const auto& p : passing->get_array())
-            if (p.is_string())
-                if (auto n = network_of(p.get_string()))
-                    names.front().passing.push_back(*n);
-        names.front().passing = aggregate(names.front().passing);
-    }
+    const auto* passing = o.if_contains("passing");
+    names.front().passing =
+        passing && passing->is_array() ? passing_list(passing->get_array()) : aggregate(listed);
     return names;
 }
 

@@ -18,8 +18,6 @@ std::string layout_text(const zone_change& z) {
 }
 
 std::string header(const zone_change& z) {
-    const std::string sizes = "answer " + number(z.answer_octets_now) + " -> " +
-                              number(z.answer_octets_next) + " octets, layout " + layout_text(z);
     switch (z.what) {
     case state::unchanged:
         return "= " + z.zone + ": unchanged (serial " + number(z.serial_now) + ", layout " +
@@ -34,7 +32,8 @@ std::string header(const zone_change& z) {
         break;
     }
     return "~ " + z.zone + ": serial " + number(z.serial_now) + " -> " + number(z.serial_next) +
-           ", " + sizes;
+           ", answer " + number(z.answer_octets_now) + " -> " + number(z.answer_octets_next) +
+           " octets, layout " + layout_text(z);
 }
 
 void write_networks(std::ostream& out, char sign, const std::vector<ip_network>& networks) {

@@ -5,7 +5,6 @@
 #include "util/log.h"
 #include "zone/zone_set.h"
 
-#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
