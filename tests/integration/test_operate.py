@@ -9,6 +9,7 @@ admin endpoint's /metrics and /health follow.
 Run alone:  /usr/bin/python3 tests/integration/test_operate.py [--binary PATH]
 """
 
+import json
 import os
 import re
 import sys
@@ -143,14 +144,50 @@ class TestOperate(unittest.TestCase):
         self.write(SHIPPED[1:] + [NEW_SENDER])
         r = self.backend.spfctl("diff")
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
-        self.assertIn("  - ip4:85.10.214.4\n", r.stdout)
-        self.assertIn(f"  + ip4:{NEW_SENDER}\n", r.stdout)
+        self.assertIn("    - 85.10.214.4\n", r.stdout)
+        self.assertIn(f"    + {NEW_SENDER}\n", r.stdout)
         self.assertEqual(txt_of(self.pdns), SHIPPED_TXT)  # a dry run changes nothing
 
         self.write(["1.2.3"])
         r = self.backend.spfctl("check")
         self.assertEqual(r.returncode, 1)
         self.assertRegex(r.stderr, r":\d+:7: error: senders\[0\]\.ip4: \"1\.2\.3\"")
+
+    def test_neighbour_address_joins_and_leaves_a_31(self):
+        # 85.10.214.5 beside 85.10.214.4 aggregates into 85.10.214.4/31: the diff and the
+        # reload speak of the address that comes and goes, not of the terms that change.
+        joined = ["85.10.214.4", "85.10.214.5"] + SHIPPED[1:]
+        self.write(joined)
+        r = self.backend.spfctl("diff")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("  spf.connectoor.com:\n    + 85.10.214.5\n    now:  ", r.stdout)
+        self.assertNotIn("    - ", r.stdout)
+        self.assertIn('next: "v=spf1 ip4:85.10.214.4/31 ip4:176.9.5.158', r.stdout)
+        r = self.backend.spfctl("diff", "--json")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        name = json.loads(r.stdout)["zones"][APEX]["names"][APEX]
+        self.assertEqual((name["start_passing"], name["stop_passing"]), (["85.10.214.5"], []))
+
+        removed_before = self.backend.process.log().count("event=sender_removed")
+        r = self.backend.spfctl("reload")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertNotIn("no longer published", r.stdout + r.stderr)
+        self.assertIn("ip4:85.10.214.4/31", r.stdout)
+        self.assertEqual(self.backend.process.log().count("event=sender_removed"), removed_before)
+
+        self.write(SHIPPED)
+        r = self.backend.spfctl("diff", "--json")
+        name = json.loads(r.stdout)["zones"][APEX]["names"][APEX]
+        self.assertEqual((name["start_passing"], name["stop_passing"]), ([], ["85.10.214.5"]))
+        r = self.backend.spfctl("reload")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        removals = [line for line in r.stderr.splitlines() if "no longer published" in line]
+        self.assertEqual(len(removals), 1, r.stderr)
+        self.assertIn(": warning: 85.10.214.5 is no longer published for spf.connectoor.com",
+                      removals[0])
+        log = self.backend.process.log()
+        self.assertEqual(log.count("event=sender_removed"), removed_before + 1)
+        self.assertIn("event=sender_removed zone=spf.connectoor.com network=85.10.214.5\n", log)
 
     def test_probe_ok_and_drift(self):
         r = self.backend.spfctl("probe", "--port", str(self.pdns.port))

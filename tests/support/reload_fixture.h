@@ -50,4 +50,13 @@ struct reload_fixture {
 inline const std::string one_sender = "[[senders]]\nip4 = \"85.10.214.4\"\n";
 inline const std::string two_senders = one_sender + "[[senders]]\nip4 = \"176.9.5.158\"\n";
 
+/// `[[senders]]` tables, one per entry; `ip6` where the entry has a colon.
+inline std::string senders(std::initializer_list<const char*> entries) {
+    std::string out;
+    for (std::string e : entries)
+        out += "[[senders]]\n" + std::string(e.find(':') == std::string::npos ? "ip4" : "ip6") +
+               " = \"" + e + "\"\n";
+    return out;
+}
+
 } // namespace spfd::test

@@ -37,7 +37,8 @@ std::optional<admin_response> admin_call(const admin_listener_config& where, boo
     req.prepare_payload();
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
-    parser.body_limit(16 * 1024 * 1024);
+    // /zones?passing=1 of a million-network zone is about 20 MB (IPv6 twice that).
+    parser.body_limit(256 * 1024 * 1024);
     auto fail = [&](const char* step, beast::error_code e) {
         error = std::string(step) + " " + label + ": " + e.message();
     };

@@ -31,7 +31,29 @@ boost::json::array children_json(const zone_summary& s) {
     return out;
 }
 
-boost::json::array zones_json(const snapshot* served) {
+// Every network the zone lets pass, aggregated: for a macro zone the only place they show.
+boost::json::array passing_json(const zone_summary& s) {
+    boost::json::array out;
+    if (!s.networks)
+        return out;
+    out.reserve(s.networks->size());
+    for (const ip_network& n : *s.networks)
+        out.emplace_back(n.to_string());
+    return out;
+}
+
+// `passing=1` among the parameters of `query` (the text after `?`).
+bool asks_for_passing(std::string_view query) {
+    while (!query.empty()) {
+        const auto end = query.find('&');
+        if (query.substr(0, end) == "passing=1")
+            return true;
+        query = end == std::string_view::npos ? std::string_view{} : query.substr(end + 1);
+    }
+    return false;
+}
+
+boost::json::array zones_json(const snapshot* served, bool with_passing = false) {
     boost::json::array zones;
     if (served == nullptr)
         return zones;
@@ -56,6 +78,8 @@ boost::json::array zones_json(const snapshot* served) {
                                             {"configured_mode", to_string(s.configured)},
                                             {"customer_lookups", s.customer_lookups},
                                             {"children", children_json(s)}});
+        if (with_passing)
+            zones.back().as_object()["passing"] = passing_json(s);
     }
     return zones;
 }
@@ -66,6 +90,8 @@ admin_reply handle_admin_get(std::string_view target, const snapshot_holder& sna
                              const reload_stats& reloads) {
     const auto query = target.find('?');
     const std::string_view path = target.substr(0, query);
+    const std::string_view parameters =
+        query == std::string_view::npos ? std::string_view{} : target.substr(query + 1);
     const auto served = snapshots.get();
     if (path == "/metrics") {
         return {200, "text/plain; version=0.0.4; charset=utf-8",
@@ -86,11 +112,18 @@ admin_reply handle_admin_get(std::string_view target, const snapshot_holder& sna
     }
     if (path == "/zones")
         return {200, "application/json",
-                boost::json::serialize(boost::json::object{{"zones", zones_json(served.get())}}) +
+                boost::json::serialize(boost::json::object{
+                    {"zones", zones_json(served.get(), asks_for_passing(parameters))}}) +
                     "\n"};
     if (path == "/reload")
         return {405, "text/plain; charset=utf-8", "use POST /reload\n"};
     return {404, "text/plain; charset=utf-8", "not found; try /metrics, /health, /zones\n"};
+}
+
+bool admin_get_takes_long(std::string_view target) {
+    const auto query = target.find('?');
+    return target.substr(0, query) == "/zones" && query != std::string_view::npos &&
+           asks_for_passing(target.substr(query + 1));
 }
 
 std::string reload_reply_json(const reload_outcome& outcome, const snapshot* served) {

@@ -78,21 +78,35 @@ class admin_session final : public closable, public std::enable_shared_from_this
         const auto& req = parser_.get();
         const std::string_view target(req.target().data(), req.target().size());
         if (req.method() == http::verb::post && target == "/reload") {
-            // Reloading reads files and may take long: never on the I/O thread.
-            std::thread([self = shared_from_this()] {
-                const reload_outcome outcome = self->zones_.reload();
-                admin_reply r{outcome.published ? 200u : 422u, "application/json",
-                              reload_reply_json(outcome, self->snapshots_.get().get())};
-                asio::post(self->stream_.get_executor(),
-                           [self, r = std::move(r)]() mutable { self->reply(std::move(r)); });
-            }).detach();
+            // Reloading reads files and may take long.
+            answer_aside([](admin_session& self) {
+                const reload_outcome outcome = self.zones_.reload();
+                return admin_reply{outcome.published ? 200u : 422u, "application/json",
+                                   reload_reply_json(outcome, self.snapshots_.get().get())};
+            });
             return;
         }
         if (req.method() != http::verb::get) {
             reply({405, "text/plain; charset=utf-8", "use GET, or POST /reload\n"});
             return;
         }
+        if (admin_get_takes_long(target)) {
+            answer_aside([target = std::string(target)](admin_session& self) {
+                return handle_admin_get(target, self.snapshots_, self.zones_.stats());
+            });
+            return;
+        }
         reply(handle_admin_get(target, snapshots_, zones_.stats()));
+    }
+
+    // Computes the reply on a thread of its own: never on the I/O thread, which also
+    // answers pdns.
+    template <class Compute> void answer_aside(Compute compute) {
+        std::thread([self = shared_from_this(), compute = std::move(compute)] {
+            admin_reply r = compute(*self);
+            asio::post(self->stream_.get_executor(),
+                       [self, r = std::move(r)]() mutable { self->reply(std::move(r)); });
+        }).detach();
     }
 
     void reply(admin_reply r) {

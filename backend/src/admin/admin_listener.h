@@ -19,10 +19,15 @@ struct admin_reply {
     std::string body;
 };
 
-/// GET /metrics, GET /health, GET /zones. Anything else but POST /reload (handled by the
+/// GET /metrics, GET /health, GET /zones (with `?passing=1`, each zone's `passing`: every
+/// network it lets pass, aggregated). Anything else but POST /reload (handled by the
 /// listener, because it runs on the reload thread) is 404 or 405.
 admin_reply handle_admin_get(std::string_view target, const snapshot_holder& snapshots,
                              const reload_stats& reloads);
+
+/// GET /zones?passing=1 lists every network of every zone: a million of them take a while
+/// to render, which must not hold up the I/O thread that also answers pdns.
+bool admin_get_takes_long(std::string_view target);
 
 /// The JSON body of a POST /reload reply.
 std::string reload_reply_json(const reload_outcome& outcome, const snapshot* served);

@@ -57,20 +57,57 @@ void emit_cidrs(range r, ip_family family, std::vector<ip_network>& out) {
     }
 }
 
+// The networks of one family as merged ranges, sorted.
+std::vector<range> merged_ranges(const std::vector<ip_network>& networks, ip_family family) {
+    std::vector<range> ranges;
+    for (const ip_network& n : networks)
+        if (n.family() == family)
+            ranges.push_back({n.first(), n.last()});
+    std::sort(ranges.begin(), ranges.end(),
+              [](const range& a, const range& b) { return a.first < b.first; });
+    return merge(std::move(ranges), family);
+}
+
+// What is left of the merged ranges `from` once the merged ranges `minus` are cut out. Both
+// lists are sorted and disjoint, so one pass over each does it.
+std::vector<range> cut_out(const std::vector<range>& from, const std::vector<range>& minus) {
+    std::vector<range> out;
+    std::size_t m = 0;
+    for (range r : from) {
+        while (m < minus.size() && minus[m].last < r.first)
+            ++m;
+        bool left = true; // part of r may remain after the cuts so far
+        for (std::size_t k = m; k < minus.size() && minus[k].first <= r.last; ++k) {
+            if (minus[k].first > r.first)
+                out.push_back({r.first, minus[k].first - 1});
+            if (minus[k].last >= r.last) {
+                left = false;
+                break;
+            }
+            r.first = minus[k].last + 1;
+        }
+        if (left)
+            out.push_back(r);
+    }
+    return out;
+}
+
 } // namespace
+
+std::vector<ip_network> subtract(const std::vector<ip_network>& from,
+                                 const std::vector<ip_network>& minus) {
+    std::vector<ip_network> out;
+    for (ip_family family : {ip_family::v4, ip_family::v6})
+        for (const range& r : cut_out(merged_ranges(from, family), merged_ranges(minus, family)))
+            emit_cidrs(r, family, out);
+    return out;
+}
 
 std::vector<ip_network> aggregate(const std::vector<ip_network>& networks) {
     std::vector<ip_network> out;
-    for (ip_family family : {ip_family::v4, ip_family::v6}) {
-        std::vector<range> ranges;
-        for (const ip_network& n : networks)
-            if (n.family() == family)
-                ranges.push_back({n.first(), n.last()});
-        std::sort(ranges.begin(), ranges.end(),
-                  [](const range& a, const range& b) { return a.first < b.first; });
-        for (const range& r : merge(std::move(ranges), family))
+    for (ip_family family : {ip_family::v4, ip_family::v6})
+        for (const range& r : merged_ranges(networks, family))
             emit_cidrs(r, family, out);
-    }
     return out;
 }
 

@@ -19,6 +19,13 @@ struct covered_network {
 /// list. Inputs must not contain exact duplicates (the caller reports those).
 std::vector<ip_network> aggregate(const std::vector<ip_network>& networks);
 
+/// The addresses of `from` that are in none of `minus`, as aggregate() gives them: the fewest
+/// CIDR networks, sorted. Either list may hold overlapping networks of both families. What
+/// an operator asks of a change: `subtract(before, after)` stop passing, `subtract(after,
+/// before)` start passing, however aggregation regrouped the networks in between.
+std::vector<ip_network> subtract(const std::vector<ip_network>& from,
+                                 const std::vector<ip_network>& minus);
+
 /// Inputs contained in a strictly larger input, for the operator's information.
 std::vector<covered_network> find_covered(const std::vector<ip_network>& networks);
 

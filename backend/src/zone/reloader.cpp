@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "zone/reloader.h"
 
+#include "net/network_set.h"
 #include "util/log.h"
 #include "zone/zone_set.h"
 
-#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
-#include <iterator>
 #include <malloc.h>
 #include <signal.h>
 #include <spawn.h>
@@ -67,15 +66,14 @@ bool run_bounded(const std::vector<std::string>& argv, std::chrono::milliseconds
     return true;
 }
 
-// The served networks that a reload drops, in order: both lists are aggregate()'s sorted
-// output, whatever the layout (the networks of split and macro zones are in no apex record).
-std::vector<ip_network> removed_networks(const zone_summary& before, const zone_summary& now) {
-    std::vector<ip_network> out;
+// The addresses a zone stops letting pass, as the fewest networks: the networks of a zone
+// are aggregated, so a term can change (85.10.214.4 becomes 85.10.214.4/31) while every
+// address it covered still passes. Whatever the layout: the networks of split and macro
+// zones are in no apex record.
+std::vector<ip_network> stop_passing(const zone_summary& before, const zone_summary& now) {
     if (!before.networks || !now.networks)
-        return out;
-    std::set_difference(before.networks->begin(), before.networks->end(), now.networks->begin(),
-                        now.networks->end(), std::back_inserter(out));
-    return out;
+        return {};
+    return subtract(*before.networks, *now.networks);
 }
 
 std::chrono::microseconds since(clock::time_point started) {
@@ -107,7 +105,7 @@ std::vector<std::string> changed_zones(const snapshot* old, const snapshot& now)
 
 // Removing a sender is safe only once it has stopped sending for one TTL: receivers may
 // still hold the old record (docs/spf-rules.md: receivers cache by TTL). So each network
-// that a zone stops publishing is a warning, a bounded number of them listed.
+// whose addresses a zone stops letting pass is a warning, a bounded number of them listed.
 void warn_removed_senders(const snapshot& old, const snapshot& now, reload_outcome& outcome) {
     constexpr std::size_t listed = 20; // a generated list may drop thousands at once
     for (const auto& zone : now.zones()) {
@@ -115,14 +113,15 @@ void warn_removed_senders(const snapshot& old, const snapshot& now, reload_outco
         const auto* before = old.find_zone(after.apex + ".");
         if (before == nullptr)
             continue;
-        const std::vector<ip_network> removed = removed_networks(before->summary, after);
+        const std::vector<ip_network> removed = stop_passing(before->summary, after);
         for (std::size_t i = 0; i < removed.size() && i < listed; ++i) {
-            const std::string term = removed[i].to_mechanism();
+            const std::string network = removed[i].to_string();
             outcome.messages.push_back(
-                after.file + ": warning: " + term + " is no longer published for " + after.apex +
+                after.file + ": warning: " + network + " is no longer published for " + after.apex +
                 "; make sure it stopped sending at least one TTL before this change");
             ++outcome.warnings;
-            log_event(log_level::warning, "sender_removed", "zone=" + after.apex + " term=" + term);
+            log_event(log_level::warning, "sender_removed",
+                      "zone=" + after.apex + " network=" + network);
         }
         if (removed.size() > listed) {
             outcome.messages.push_back(after.file +

@@ -105,3 +105,25 @@ TEST_CASE("the reply to POST /reload: outcome, messages and the zones served aft
     CHECK(none.at("messages").at(0).as_string() == "a.toml:1:1: error: x");
     CHECK(none.at("zones").as_array().empty());
 }
+
+TEST_CASE("/zones?passing=1 lists the networks each zone lets pass; plain /zones does not") {
+    reload_fixture f;
+    f.write("[spf]\noverflow = \"macro\"\n" +
+            senders({"85.10.214.5", "85.10.214.4", "2001:db8::"}));
+    REQUIRE(f.zones.reload().published);
+    const auto plain =
+        boost::json::parse(handle_admin_get("/zones", f.snapshots, f.zones.stats()).body);
+    CHECK_FALSE(plain.at("zones").at(0).as_object().contains("passing"));
+    CHECK_FALSE(admin_get_takes_long("/zones"));
+    for (const char* target : {"/zones?passing=1", "/zones?x=2&passing=1"}) {
+        CAPTURE(target);
+        CHECK(admin_get_takes_long(target));
+        const auto zones =
+            boost::json::parse(handle_admin_get(target, f.snapshots, f.zones.stats()).body);
+        CHECK(zones.at("zones").at(0).at("passing") ==
+              boost::json::parse(R"(["85.10.214.4/31", "2001:db8::"])"));
+        CHECK(zones.at("zones").at(0).at("mode").as_string() == "macro");
+    }
+    CHECK_FALSE(admin_get_takes_long("/zones?passing=10"));
+    CHECK_FALSE(admin_get_takes_long("/metrics?passing=1"));
+}

@@ -86,3 +86,66 @@ TEST_CASE("the same set in any order gives the same list") {
         covered += n.last() - n.first() + 1;
     CHECK(covered == input.size());
 }
+
+TEST_CASE("subtract: an address joined into a /31 is not taken away") {
+    const auto before = nets({"85.10.214.4", "176.9.5.158"});
+    const auto after = aggregate(nets({"85.10.214.4", "85.10.214.5", "176.9.5.158"}));
+    CHECK(texts(after) == strings{"85.10.214.4/31", "176.9.5.158"});
+    CHECK(texts(subtract(before, after)).empty());
+    CHECK(texts(subtract(after, before)) == strings{"85.10.214.5"});
+}
+
+TEST_CASE("subtract: one address out of the middle of a range leaves the fewest CIDRs") {
+    const auto before = nets({"10.0.0.0/24"});
+    const auto after =
+        aggregate(nets({"10.0.0.0/26", "10.0.0.64/27", "10.0.0.96/28", "10.0.0.112/29",
+                        "10.0.0.120/30", "10.0.0.124/31", "10.0.0.126", "10.0.0.128/25"}));
+    CHECK(texts(subtract(before, after)) == strings{"10.0.0.127"});
+    CHECK(texts(subtract(after, before)).empty());
+    CHECK(texts(subtract(nets({"10.0.0.0/24"}), nets({"10.0.0.64/26"}))) ==
+          strings{"10.0.0.0/26", "10.0.0.128/25"});
+}
+
+TEST_CASE("subtract: IPv6, both families, overlapping and unsorted inputs") {
+    CHECK(texts(subtract(nets({"2001:db8::/47"}), nets({"2001:db8:1::/48"}))) ==
+          strings{"2001:db8::/48"});
+    CHECK(texts(subtract(nets({"2001:db8::/127"}), nets({"2001:db8::1"}))) ==
+          strings{"2001:db8::"});
+    CHECK(texts(subtract(nets({"2001:db8::/48", "10.0.0.0/31", "10.0.0.1"}),
+                         nets({"10.0.0.0", "2001:db8::/32"}))) == strings{"10.0.0.1"});
+    // The same address in the other family is another address.
+    CHECK(texts(subtract(nets({"10.0.0.1"}), nets({"::a00:1"}))) == strings{"10.0.0.1"});
+}
+
+TEST_CASE("subtract: the edges of the address space and empty sides") {
+    CHECK(texts(subtract(nets({"0.0.0.0/0"}), nets({"0.0.0.0", "255.255.255.255"}))).size() == 62);
+    CHECK(texts(subtract(nets({"0.0.0.0/0"}), nets({"0.0.0.0/1"}))) == strings{"128.0.0.0/1"});
+    CHECK(texts(subtract(nets({"::/0"}), nets({"::/0"}))).empty());
+    CHECK(texts(subtract(nets({"::/0"}), nets({"8000::/1"}))) == strings{"::/1"});
+    CHECK(texts(subtract({}, nets({"10.0.0.0/8"}))).empty());
+    CHECK(texts(subtract(nets({"10.0.0.0/8", "2001:db8::/32"}), {})) ==
+          strings{"10.0.0.0/8", "2001:db8::/32"});
+}
+
+TEST_CASE("subtract agrees with a per-address check on random sets") {
+    std::mt19937 rng(7);
+    for (int round = 0; round < 200; ++round) {
+        std::vector<ip_network> a, b;
+        for (auto* side : {&a, &b})
+            for (int i = std::uniform_int_distribution<int>(0, 6)(rng); i > 0; --i) {
+                const unsigned prefix = std::uniform_int_distribution<unsigned>(26, 32)(rng);
+                const std::uint32_t base = 0x0a000000u | (rng() & 0xffu);
+                const std::uint32_t mask = prefix == 32 ? ~0u : ~((1u << (32 - prefix)) - 1);
+                side->push_back(ip_network::from_integer(ip_family::v4, base & mask, prefix));
+            }
+        const auto diff = subtract(a, b);
+        CHECK(diff == aggregate(diff));
+        auto in = [](const std::vector<ip_network>& set, std::uint32_t address) {
+            return std::any_of(set.begin(), set.end(), [&](const ip_network& n) {
+                return n.first() <= address && address <= n.last();
+            });
+        };
+        for (std::uint32_t address = 0x0a000000u; address <= 0x0a0000ffu; ++address)
+            CHECK(in(diff, address) == (in(a, address) && !in(b, address)));
+    }
+}

@@ -60,6 +60,71 @@ TEST_CASE("removing a sender is published with a reminder about the TTL") {
     CHECK(outcome.published);
     CHECK(outcome.warnings == 1);
     REQUIRE_FALSE(outcome.messages.empty());
-    CHECK(outcome.messages.back().find("ip4:176.9.5.158 is no longer published") !=
+    CHECK(outcome.messages.back().find(": warning: 176.9.5.158 is no longer published for "
+                                       "spf.connectoor.com; make sure it stopped sending") !=
           std::string::npos);
+}
+
+namespace {
+
+// The warnings of a reload that names the addresses that stop passing.
+std::vector<std::string> removal_warnings(const reload_outcome& outcome) {
+    std::vector<std::string> out;
+    for (const std::string& m : outcome.messages)
+        if (m.find(" is no longer published") != std::string::npos)
+            out.push_back(m.substr(m.find(": warning: ") + 11,
+                                   m.find(" is no longer") - m.find(": warning: ") - 11));
+    return out;
+}
+
+using strings = std::vector<std::string>;
+
+} // namespace
+
+TEST_CASE("an address joined into a wider network is not reported as removed, and leaves "
+          "by name") {
+    reload_fixture f;
+    f.write(senders({"85.10.214.4", "176.9.5.158"}));
+    REQUIRE(f.zones.reload().published);
+
+    f.write(senders({"85.10.214.4", "85.10.214.5", "176.9.5.158"}));
+    const reload_outcome added = f.zones.reload();
+    REQUIRE(added.published);
+    CHECK(f.served_record() == "v=spf1 ip4:85.10.214.4/31 ip4:176.9.5.158 ~all");
+    CHECK(added.warnings == 0);
+    CHECK(removal_warnings(added).empty());
+
+    f.write(senders({"85.10.214.4", "176.9.5.158"}));
+    const reload_outcome removed = f.zones.reload();
+    REQUIRE(removed.published);
+    CHECK(removed.warnings == 1);
+    CHECK(removal_warnings(removed) == strings{"85.10.214.5"});
+}
+
+TEST_CASE("a removal from the middle of a network names the addresses that leave, IPv6 too") {
+    reload_fixture f;
+    f.write(senders({"10.20.0.0/24", "2001:db8::/126"}));
+    REQUIRE(f.zones.reload().published);
+    f.write(senders({"10.20.0.0/26", "10.20.0.64/27", "10.20.0.96/28", "10.20.0.112/29",
+                     "10.20.0.120/30", "10.20.0.124/31", "10.20.0.126", "10.20.0.128/25",
+                     "2001:db8::", "2001:db8::3"}));
+    const reload_outcome outcome = f.zones.reload();
+    REQUIRE(outcome.published);
+    CHECK(removal_warnings(outcome) == strings{"10.20.0.127", "2001:db8::1", "2001:db8::2"});
+}
+
+TEST_CASE("past twenty networks that stop passing, one line counts the rest") {
+    reload_fixture f;
+    std::string many;
+    for (int i = 0; i < 25; ++i)
+        many += "[[senders]]\nip4 = \"85.10." + std::to_string(i) + ".1\"\n";
+    f.write(many);
+    REQUIRE(f.zones.reload().published);
+    f.write(one_sender);
+    const reload_outcome outcome = f.zones.reload();
+    REQUIRE(outcome.published);
+    CHECK(removal_warnings(outcome).size() == 20);
+    CHECK(outcome.warnings == 21);
+    CHECK(outcome.messages.back().find(": warning: 5 more networks are no longer published for "
+                                       "spf.connectoor.com") != std::string::npos);
 }
