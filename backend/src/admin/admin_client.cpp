@@ -38,8 +38,11 @@ std::optional<admin_response> admin_call(const admin_listener_config& where, boo
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(16 * 1024 * 1024);
+    // What to do is the same for every step: find out whether the backend runs, with these
+    // settings, and is not stuck.
     auto fail = [&](const char* step, beast::error_code e) {
-        error = std::string(step) + " " + label + ": " + e.message();
+        error = std::string(step) + " " + label + ": " + e.message() +
+                " (is spf-backend running with these settings? systemctl status spf-backend)";
     };
     stream.expires_after(timeout);
     stream.async_connect(endpoint, [&](beast::error_code e) {
