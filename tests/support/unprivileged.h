@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 #include <grp.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include <vector>
 
@@ -30,9 +31,11 @@ class unprivileged {
     ~unprivileged() {
         if (!dropped_)
             return;
-        // The user first: only root may set the groups back.
+        // The user first: only root may set the groups back. Changing the user made the
+        // process undumpable, which would stop LeakSanitizer's check at exit.
         const bool back = ::seteuid(0) == 0 && ::setegid(gid_) == 0 &&
-                          ::setgroups(groups_.size(), groups_.data()) == 0;
+                          ::setgroups(groups_.size(), groups_.data()) == 0 &&
+                          ::prctl(PR_SET_DUMPABLE, 1) == 0;
         CHECK(back);
     }
     unprivileged(const unprivileged&) = delete;
