@@ -11,9 +11,12 @@
 #include "customer/impact.h"
 #include "dns/name.h"
 #include "probe/probe.h"
+#include "util/file_access.h"
 #include "zone/check_command.h"
+#include "zone/input_access.h"
 #include "zone/zone_set.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/program_options.hpp>
 #include <iostream>
@@ -24,10 +27,13 @@ using namespace spfd;
 
 namespace {
 
-// Exit codes shared by the subcommands that talk to something.
+// Exit statuses, one table for every command (docs/operations.md, "Exit statuses"); the
+// probe keeps Nagios's meanings, which happen to agree.
 constexpr int exit_ok = 0;
-constexpr int exit_refused = 1; // the data is invalid / a check failed
-constexpr int exit_usage = 2;
+constexpr int exit_refused = 1; // the data is invalid / differs / a check failed
+constexpr int exit_usage = 2;   // the command line; customer commands: also a DNS error
+// The backend does not answer, or this user may not read what the service reads (settings,
+// zones, state): nothing was judged.
 constexpr int exit_unreachable = 3;
 
 constexpr const char* overview =
@@ -45,6 +51,13 @@ constexpr const char* overview =
     "           evaluate customers' SPF records for each of our senders through DNS; report\n"
     "           problems, the record to publish, what a zone change would do to them\n"
     "           (0 all pass, 1 fails or problems, 2 DNS or usage error)\n\n"
+    "Exit status, the same for every command:\n"
+    "  0  ok: servable, no difference, published, all pass (probe: OK)\n"
+    "  1  refused: invalid files, differs, refused by the backend, fails (probe: WARNING)\n"
+    "  2  usage error (customer: also a DNS error; probe: CRITICAL)\n"
+    "  3  nothing judged: the backend does not answer, or the settings, zones or state cannot\n"
+    "     be read by this user (probe: UNKNOWN); one line on stderr names the path or\n"
+    "     endpoint and what to do\n\n"
     "Run `spfctl COMMAND --help` for the options of one command.\n";
 
 struct command_line {
@@ -53,11 +66,47 @@ struct command_line {
     std::vector<std::string> rest;
 };
 
-std::optional<server_config> load_config(const std::string& path) {
+// Why the settings file cannot be read, as one line; nothing if it can.
+std::optional<std::string> settings_problem(const std::string& path) {
+    auto problem = file_problem(path);
+    if (!problem)
+        return std::nullopt;
+    std::error_code ec;
+    if (problem->missing)
+        problem->todo =
+            "give the settings file with -c FILE; in a checkout: -c config/backend.toml";
+    else if (std::filesystem::is_directory(path, ec))
+        problem->todo =
+            "give the file: -c " + (std::filesystem::path(path) / "backend.toml").string();
+    return problem->line(path);
+}
+
+// The settings, or nothing after saying why, with `status` 3 if the file cannot be read and
+// 1 if it is invalid.
+std::optional<server_config> load_config(const std::string& path, int& status) {
+    if (const auto problem = settings_problem(path)) {
+        std::cerr << *problem << '\n';
+        status = exit_unreachable;
+        return std::nullopt;
+    }
     diagnostics found;
     auto cfg = load_server_config(path, found);
     for (const auto& d : found.items())
         std::cerr << to_string(d) << '\n';
+    status = exit_refused;
+    return cfg;
+}
+
+// The settings, once this user may read the zone files (and the serials) they name too.
+std::optional<server_config> load_inputs(const std::string& path, bool with_serials, int& status) {
+    auto cfg = load_config(path, status);
+    if (!cfg)
+        return cfg;
+    if (const auto denied = denied_input(*cfg, with_serials)) {
+        std::cerr << *denied << '\n';
+        status = exit_unreachable;
+        return std::nullopt;
+    }
     return cfg;
 }
 
@@ -85,20 +134,24 @@ int cmd_check(const command_line& cl) {
     po::options_description options(
         "spfctl check: load settings and zones exactly as a reload would; print every error\n"
         "(file:line:column) and warning, then what would be served. Changes nothing.\n"
-        "Exit: 0 can be served, 1 refused.\n\nOptions");
+        "Reads the settings, the zones and the state folder (for the serial): as root or a\n"
+        "member of the service's group.\n"
+        "Exit: 0 can be served, 1 refused, 3 a file cannot be read by this user.\n\nOptions");
     po::variables_map args;
     int status = 0;
     if (!parse_sub("check", options, cl.rest, args, status))
         return status;
-    const auto cfg = load_config(cl.config_path);
+    const auto cfg = load_inputs(cl.config_path, true, status);
     if (!cfg)
-        return exit_refused;
+        return status;
     return run_check(*cfg, std::cout, std::cerr);
 }
 
 const admin_listener_config* admin_of(const server_config& cfg) {
     if (!cfg.admin)
-        std::cerr << cfg.file << ": no [admin] table: the backend has no admin endpoint to ask\n";
+        std::cerr << cfg.file
+                  << ": no [admin] table: the backend has no admin endpoint to ask (add one, "
+                     "as in config/backend.toml, and restart spf-backend)\n";
     return cfg.admin ? &*cfg.admin : nullptr;
 }
 
@@ -107,17 +160,18 @@ int cmd_diff(const command_line& cl) {
         "spfctl diff: compare what the zone files would publish with what the running\n"
         "backend serves now (asked through its admin endpoint). A dry run: changes nothing.\n"
         "Per zone and SPF name: the addresses and networks that stop (-) and start (+)\n"
-        "passing, and the record now and next.\n"
-        "Exit: 0 no difference, 1 differs or the files are invalid, 3 backend unreachable.\n\n"
+        "passing, and the record now and next. Reads what `check` reads.\n"
+        "Exit: 0 no difference, 1 differs or the files are invalid, 3 backend unreachable or\n"
+        "a file cannot be read by this user.\n\n"
         "Options");
     options.add_options()("json", "print the difference as one JSON object");
     po::variables_map args;
     int status = 0;
     if (!parse_sub("diff", options, cl.rest, args, status))
         return status;
-    const auto cfg = load_config(cl.config_path);
+    const auto cfg = load_inputs(cl.config_path, true, status);
     if (!cfg)
-        return exit_refused;
+        return status;
     serial_store serials(cfg->state_dir);
     std::string error;
     if (!serials.load(error)) {
@@ -156,16 +210,17 @@ int cmd_reload(const command_line& cl) {
     po::options_description options(
         "spfctl reload: make the running backend load, validate and publish the zone files.\n"
         "If anything is invalid, nothing changes and the current record stays served.\n"
-        "Exit: 0 published, 1 refused, 3 backend unreachable.\n\nOptions");
+        "Exit: 0 published, 1 refused, 3 backend unreachable or the settings cannot be read.\n\n"
+        "Options");
     options.add_options()("timeout", po::value<unsigned>()->default_value(60),
                           "seconds to wait for the reload to finish");
     po::variables_map args;
     int status = 0;
     if (!parse_sub("reload", options, cl.rest, args, status))
         return status;
-    const auto cfg = load_config(cl.config_path);
+    const auto cfg = load_config(cl.config_path, status);
     if (!cfg)
-        return exit_refused;
+        return status;
     const auto* admin = admin_of(*cfg);
     if (admin == nullptr)
         return exit_unreachable;
@@ -199,14 +254,37 @@ int cmd_reload(const command_line& cl) {
     return exit_refused;
 }
 
+// Drift: the record the zone files say, to compare with the one DNS serves. Serials are not
+// in the record, so the state folder, closed to a monitoring user, is not read. Returns why
+// the files cannot be read, if they cannot.
+std::optional<std::string> expect_zone_files(const std::string& config_path, probe_options& p) {
+    if (auto problem = settings_problem(config_path))
+        return problem;
+    int status = 0;
+    const auto cfg = load_config(config_path, status);
+    if (!cfg)
+        return config_path + ": invalid settings (the errors are on stderr)";
+    if (auto denied = denied_input(*cfg, false))
+        return denied;
+    const auto files = load_zone_set(cfg->zones_dir, serial_store(cfg->state_dir));
+    if (files.snap)
+        for (const auto& z : files.snap->zones())
+            if (z.summary.apex + "." == p.name || z.summary.apex == p.name) {
+                p.expected_record = z.summary.spf.text;
+                p.planned_lookups = z.summary.customer_lookups - 1;
+            }
+    return std::nullopt;
+}
+
 int cmd_probe(const command_line& cl) {
     probe_options p;
     po::options_description options(
         "spfctl probe: ask a DNS server for the SPF record over UDP without EDNS, UDP with\n"
         "EDNS and TCP, like a receiver would, and judge it: one v=spf1 record, no truncation,\n"
         "size against thresholds, DNS-lookup and void-lookup counts, drift from the zone files.\n"
-        "Prints one line (with perfdata after '|'). Exit: 0 OK, 1 WARNING, 2 CRITICAL,\n"
-        "3 UNKNOWN.\n\nOptions");
+        "Prints one line (with perfdata after '|'). The drift check reads the settings and\n"
+        "zones (not the state folder): `SPF UNKNOWN - <reason>` if this user cannot.\n"
+        "Exit: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n\nOptions");
     options.add_options()("server", po::value(&p.server)->default_value(p.server),
                           "DNS server address")("port", po::value(&p.port)->default_value(53),
                                                 "DNS server port")(
@@ -225,24 +303,13 @@ int cmd_probe(const command_line& cl) {
     if (!parse_sub("probe", options, cl.rest, args, status))
         return status;
     p.timeout = std::chrono::milliseconds(args["timeout-ms"].as<unsigned>());
-    if (!args.count("no-drift")) {
-        // Drift: the record the zone files say, to compare with the one DNS serves.
-        const auto cfg = load_config(cl.config_path);
-        if (!cfg) {
-            std::cout << "SPF UNKNOWN - cannot read " << cl.config_path << " (use --no-drift)\n";
-            return 3;
+    if (!args.count("no-drift"))
+        if (const auto unknown = expect_zone_files(cl.config_path, p)) {
+            std::cout << "SPF UNKNOWN - cannot compare with the zone files (--no-drift skips "
+                         "that): "
+                      << *unknown << '\n';
+            return exit_unreachable;
         }
-        serial_store serials(cfg->state_dir);
-        std::string error;
-        serials.load(error);
-        const auto files = load_zone_set(cfg->zones_dir, serials);
-        if (files.snap)
-            for (const auto& z : files.snap->zones())
-                if (z.summary.apex + "." == p.name || z.summary.apex == p.name) {
-                    p.expected_record = z.summary.spf.text;
-                    p.planned_lookups = z.summary.customer_lookups - 1;
-                }
-    }
     if (args.count("planned-lookups"))
         p.planned_lookups = args["planned-lookups"].as<unsigned>();
     const probe_result r = run_probe(p);
@@ -256,16 +323,15 @@ int cmd_probe(const command_line& cl) {
     return r.status;
 }
 
-// Our senders: the networks the zone files serve at `apex` (as `spfctl probe` reads them).
+// Our senders: the networks the zone files serve at `apex` (as `spfctl probe` reads them,
+// without the serials). Nothing after saying why, with the exit status in `status`.
 std::optional<std::vector<ip_network>> served_networks(const std::string& config_path,
-                                                       const std::string& apex) {
-    const auto cfg = load_config(config_path);
+                                                       const std::string& apex, int& status) {
+    const auto cfg = load_inputs(config_path, false, status);
     if (!cfg)
         return std::nullopt;
-    serial_store serials(cfg->state_dir);
-    std::string error;
-    serials.load(error);
-    const auto files = load_zone_set(cfg->zones_dir, serials);
+    status = exit_usage;
+    const auto files = load_zone_set(cfg->zones_dir, serial_store(cfg->state_dir));
     for (const auto& d : files.findings.items())
         if (d.level == severity::error)
             std::cerr << to_string(d) << '\n';
@@ -318,25 +384,27 @@ int parse_customer(const std::string& name, po::options_description& options,
     return -1;
 }
 
-// Checks the DNS options and loads our senders; false (after saying why) on a usage error.
-bool prepare_customer(const std::string& name, const command_line& cl, customer_args& a) {
+// Checks the DNS options and loads our senders; -1 to go on, or (after saying why) the exit
+// status: a usage error, or 3 when this user cannot read the settings or zones.
+int prepare_customer(const std::string& name, const command_line& cl, customer_args& a) {
     if (a.port == 0 || a.port > 65535) {
         std::cerr << "spfctl customer " << name << ": port " << a.port << " is not usable\n";
-        return false;
+        return exit_usage;
     }
     // RD set: a recursive resolver resolves for us; an authoritative server ignores it.
     a.dns = dns_server{a.server, static_cast<std::uint16_t>(a.port),
                        std::chrono::milliseconds(a.timeout_ms), true};
     if (const auto bad = check_dns_server(a.dns)) {
         std::cerr << "spfctl customer " << name << ": " << *bad << '\n';
-        return false;
+        return exit_usage;
     }
     a.options.apex = normalized_domain(a.apex);
-    const auto networks = served_networks(cl.config_path, a.options.apex);
+    int status = exit_usage;
+    const auto networks = served_networks(cl.config_path, a.options.apex, status);
     if (!networks)
-        return false;
+        return status;
     a.options.networks = *networks;
-    return true;
+    return -1;
 }
 
 // A progress line on stderr, only when it is a terminal (never in logs or pipes).
@@ -380,7 +448,8 @@ int cmd_customer_check(const command_line& cl, const std::vector<std::string>& r
         "void-lookup counts, problems, the record the customer should publish and\n"
         "instructions for their administrator (German and English).\n"
         "Exit: 0 every address passes and no problem, 1 some address does not pass or a\n"
-        "problem was found, 2 DNS error for DOMAIN itself, or a usage error.\n\nOptions");
+        "problem was found, 2 DNS error for DOMAIN itself, or a usage error, 3 the settings or\n"
+        "zones cannot be read by this user.\n\nOptions");
     options.add_options()("domain", po::value(&domain), "the customer's domain");
     add_customer_options(options, a);
     options.add_options()("json", "print the report as one JSON object")(
@@ -398,8 +467,8 @@ int cmd_customer_check(const command_line& cl, const std::vector<std::string>& r
                   << '\n';
         return exit_usage;
     }
-    if (!prepare_customer("check", cl, a))
-        return exit_usage;
+    if (const int status = prepare_customer("check", cl, a); status >= 0)
+        return status;
     ldns_spf_resolver resolver(a.dns);
     const customer_report r = check_customer(resolver, a.options, domain);
     if (args.count("json"))
@@ -419,7 +488,8 @@ int cmd_customer_batch(const command_line& cl, const std::vector<std::string>& r
         "object per domain on stdout, in the order of FILE. A progress line goes to stderr\n"
         "when it is a terminal.\n"
         "Exit: the worst of the domains' `customer check` codes (0 all pass, 1 fails or\n"
-        "problems, 2 DNS error for some domain), 2 for a usage error.\n\nOptions");
+        "problems, 2 DNS error for some domain), 2 for a usage error, 3 the settings or zones\n"
+        "cannot be read by this user.\n\nOptions");
     options.add_options()("file", po::value(&file), "the file of domains");
     add_customer_options(options, a);
     options.add_options()("format", po::value(&format)->default_value(format), "csv or json")(
@@ -438,8 +508,10 @@ int cmd_customer_batch(const command_line& cl, const std::vector<std::string>& r
         return exit_usage;
     }
     const auto domains = read_domains("batch", file);
-    if (!domains || !prepare_customer("batch", cl, a))
+    if (!domains)
         return exit_usage;
+    if (const int status = prepare_customer("batch", cl, a); status >= 0)
+        return status;
     const auto reports =
         check_customers(*domains, a.options, live_dns(a.dns), jobs, terminal_progress("checked"));
     std::cout << (format == "csv" ? batch_csv(reports) : batch_json(reports) + "\n");
@@ -456,7 +528,8 @@ int cmd_customer_impact(const command_line& cl, const std::vector<std::string>& 
         "were published. Our zone's names are answered from ZONE.toml compiled as a reload\n"
         "would (any layout), everything else from live DNS. Publishes nothing.\n"
         "Exit: 0 no address that stays in the zone loses a pass, 1 some does, 2 the proposal\n"
-        "is invalid, a domain could not be judged, or a usage error.\n\nOptions");
+        "is invalid, a domain could not be judged, or a usage error, 3 the settings or zones\n"
+        "cannot be read by this user.\n\nOptions");
     options.add_options()("file", po::value(&file), "the file of domains")(
         "proposed", po::value(&proposed), "the proposed zone file");
     add_customer_options(options, a);
@@ -475,8 +548,10 @@ int cmd_customer_impact(const command_line& cl, const std::vector<std::string>& 
         return exit_usage;
     }
     const auto domains = read_domains("impact", file);
-    if (!domains || !prepare_customer("impact", cl, a))
+    if (!domains)
         return exit_usage;
+    if (const int status = prepare_customer("impact", cl, a); status >= 0)
+        return status;
     diagnostics found;
     const auto snap = compile_proposed_zone(proposed, found);
     for (const auto& d : found.items())
@@ -528,9 +603,40 @@ int cmd_customer(const command_line& cl) {
     return exit_usage;
 }
 
+int dispatch(const command_line& cl) {
+    if (cl.command == "check")
+        return cmd_check(cl);
+    if (cl.command == "diff")
+        return cmd_diff(cl);
+    if (cl.command == "reload")
+        return cmd_reload(cl);
+    if (cl.command == "probe")
+        return cmd_probe(cl);
+    if (cl.command == "customer")
+        return cmd_customer(cl);
+    if (cl.command == "help") {
+        std::cout << overview;
+        return exit_ok;
+    }
+    std::cerr << "spfctl: unknown command '" << cl.command << "'\n\n" << overview;
+    return exit_usage;
+}
+
+// The last resort: each command says itself what it expects to go wrong (files, the
+// backend); anything else still ends in one line and a documented status, never an abort.
+int unexpected(const command_line& cl, const char* what) {
+    std::string line = what;
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    if (cl.command == "probe")
+        std::cout << "SPF UNKNOWN - spfctl: " << line << '\n';
+    else
+        std::cerr << "spfctl: " << line << '\n';
+    return exit_unreachable;
+}
+
 } // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     po::options_description global("Global options");
     global.add_options()("help,h", "show this help")(
         "config,c", po::value<std::string>()->default_value("/etc/spf-backend/backend.toml"),
@@ -565,20 +671,11 @@ int main(int argc, char** argv) {
     if (vm.count("help"))
         cl.rest.push_back("--help");
 
-    if (cl.command == "check")
-        return cmd_check(cl);
-    if (cl.command == "diff")
-        return cmd_diff(cl);
-    if (cl.command == "reload")
-        return cmd_reload(cl);
-    if (cl.command == "probe")
-        return cmd_probe(cl);
-    if (cl.command == "customer")
-        return cmd_customer(cl);
-    if (cl.command == "help") {
-        std::cout << overview;
-        return exit_ok;
+    try {
+        return dispatch(cl);
+    } catch (const std::exception& e) {
+        return unexpected(cl, e.what());
     }
-    std::cerr << "spfctl: unknown command '" << cl.command << "'\n\n" << overview;
-    return exit_usage;
+} catch (const std::exception& e) {
+    return unexpected(command_line{}, e.what());
 }

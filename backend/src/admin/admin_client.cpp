@@ -39,8 +39,11 @@ std::optional<admin_response> admin_call(const admin_listener_config& where, boo
     http::response_parser<http::string_body> parser;
     // /zones?passing=1 of a million-network zone is about 20 MB (IPv6 twice that).
     parser.body_limit(256 * 1024 * 1024);
+    // What to do is the same for every step: find out whether the backend runs, with these
+    // settings, and is not stuck.
     auto fail = [&](const char* step, beast::error_code e) {
-        error = std::string(step) + " " + label + ": " + e.message();
+        error = std::string(step) + " " + label + ": " + e.message() +
+                " (is spf-backend running with these settings? systemctl status spf-backend)";
     };
     stream.expires_after(timeout);
     stream.async_connect(endpoint, [&](beast::error_code e) {

@@ -4,6 +4,7 @@
 #include "customer/customer_report.h"
 #include "dns/client.h"
 #include "dns/name.h"
+#include "util/file_access.h"
 
 #include <algorithm>
 #include <atomic>
@@ -67,6 +68,8 @@ std::vector<customer_report> check_customers(const std::vector<std::string>& dom
 
 std::variant<std::vector<std::string>, std::string>
 read_domain_list(const std::filesystem::path& path) {
+    if (const auto problem = file_problem(path))
+        return problem->line(path);
     std::ifstream in(path);
     if (!in)
         return path.string() + ": cannot be read";

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "util/toml_reader.h"
 
+#include "util/file_access.h"
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -135,17 +139,12 @@ const toml::table* toml_reader::table(const toml::table& parent, std::string_vie
 std::optional<std::string> read_bounded_file(const std::filesystem::path& path,
                                              std::uintmax_t max_bytes, diagnostics& out) {
     const source_position where{path.string(), 0, 0};
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (ec || !std::filesystem::exists(status)) {
-        out.error(where, "cannot read: " + (ec ? ec.message() : std::string("no such file")));
-        return std::nullopt;
-    }
-    if (!std::filesystem::is_regular_file(status)) {
-        out.error(where, "is not a regular file");
+    if (const auto problem = file_problem(path)) {
+        out.error(where, problem->text());
         return std::nullopt;
     }
     // Turned away by its size before a byte is read: a huge file costs no memory.
+    std::error_code ec;
     const std::uintmax_t size = std::filesystem::file_size(path, ec);
     if (!ec && size > max_bytes) {
         out.error(where, "is " + std::to_string(size) + " bytes, over the limit of " +
@@ -154,7 +153,7 @@ std::optional<std::string> read_bounded_file(const std::filesystem::path& path,
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        out.error(where, "cannot open for reading (check permissions)");
+        out.error(where, "cannot open for reading: " + std::string(std::strerror(errno)));
         return std::nullopt;
     }
     // Read in chunks and stop one chunk past the limit: the file may grow while we read.

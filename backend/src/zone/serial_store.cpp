@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "zone/serial_store.h"
 
+#include "util/file_access.h"
+
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -39,11 +41,17 @@ serial_store::serial_store(std::filesystem::path state_dir) : dir_(std::move(sta
 
 bool serial_store::load(std::string& error) {
     entries_.clear();
+    if (const auto problem = file_problem(file())) {
+        if (problem->missing)
+            return true; // first start: nothing remembered yet
+        // A folder or a socket in its place, or a state folder this user may not enter:
+        // never guess, a serial that goes down would be ignored by secondaries.
+        error = problem->line(file());
+        return false;
+    }
     std::ifstream in(file());
     if (!in) {
-        if (!std::filesystem::exists(file()))
-            return true; // first start: nothing remembered yet
-        error = file().string() + ": cannot read the remembered serials (check permissions)";
+        error = file().string() + ": cannot read the remembered serials: " + std::strerror(errno);
         return false;
     }
     std::string line;

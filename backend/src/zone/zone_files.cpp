@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "zone/zone_files.h"
 
+#include "util/file_access.h"
 #include "zone/zone_loader.h"
 
 #include <algorithm>
@@ -17,17 +18,14 @@ namespace {
 std::vector<std::filesystem::path> list_zone_files(const std::filesystem::path& dir,
                                                    diagnostics& out) {
     std::vector<std::filesystem::path> files;
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec)) {
-        out.error({dir.string(), 0, 0}, "the zones folder does not exist or is not a folder");
+    if (const auto problem = folder_problem(dir)) {
+        out.error({dir.string(), 0, 0}, "the zones folder " + problem->text());
         return files;
     }
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-        const auto name = entry.path().filename().string();
-        // Skip editor droppings (.#x.toml, .x.toml.swp) and backups (x.toml~).
-        if (name.starts_with('.') || entry.path().extension() != ".toml")
-            continue;
-        files.push_back(entry.path());
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        if (is_zone_file_name(it->path().filename().string()))
+            files.push_back(it->path());
     }
     if (ec)
         out.error({dir.string(), 0, 0}, "cannot list the zones folder: " + ec.message());
@@ -75,11 +73,11 @@ std::vector<file_state> folder_state(const std::filesystem::path& dir,
                                      const std::vector<std::string>& elsewhere = {}) {
     std::vector<file_state> out = files_state(elsewhere);
     std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-        std::string name = entry.path().filename().string();
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        std::string name = it->path().filename().string();
         if (name.starts_with('.') || name.starts_with('#') || name.ends_with('~'))
             continue;
-        if (auto state = state_of(entry.path(), entry.path().string()))
+        if (auto state = state_of(it->path(), it->path().string()))
             out.push_back(std::move(*state));
     }
     std::sort(out.begin(), out.end(),
@@ -140,6 +138,10 @@ bool unchanged_since(const std::vector<file_state>& files,
 }
 
 } // namespace
+
+bool is_zone_file_name(const std::string& name) {
+    return !name.starts_with('.') && std::filesystem::path(name).extension() == ".toml";
+}
 
 std::vector<zone_spec> load_zone_files(const std::filesystem::path& dir, diagnostics& out) {
     const auto deadline = std::chrono::steady_clock::now() + settle_limit;

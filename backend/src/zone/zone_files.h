@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace spfd {
@@ -20,6 +21,10 @@ inline constexpr std::chrono::milliseconds zone_files_settle_time{20};
 /// sender list a zone names outside it, has held still: a file written in place while it is
 /// read can parse as a valid, shorter list. A folder that keeps changing for 2 s is refused
 /// with an error that names the changing file.
+/// Whether a name in the zones folder is a zone file: `*.toml`, but not editor droppings
+/// (`.#x.toml`, `.x.toml.swp`) nor backups (`x.toml~`).
+bool is_zone_file_name(const std::string& name);
+
 std::vector<zone_spec> load_zone_files(const std::filesystem::path& zones_dir, diagnostics& out);
 
 } // namespace spfd

@@ -53,5 +53,6 @@ TEST_CASE("read_bounded_file names what is wrong with a path that is not a reada
     CHECK(only_message(missing).find("gone.toml: error: cannot read") != std::string::npos);
     diagnostics folder;
     CHECK_FALSE(read_bounded_file(s.root, 1024, folder));
-    CHECK(only_message(folder) == s.root.string() + ": error: is not a regular file");
+    CHECK(only_message(folder) ==
+          s.root.string() + ": error: is not a regular file: it is a folder");
 }

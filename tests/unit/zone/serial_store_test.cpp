@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
+#include "support/unprivileged.h"
 #include "zone/serial_store.h"
 
 #include <doctest/doctest.h>
 #include <fstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace spfd;
@@ -48,6 +50,34 @@ TEST_CASE("a damaged state file is an error, never a silent reset") {
     std::string error;
     CHECK_FALSE(store.load(error));
     CHECK(error.find("serials:1: unreadable line") != std::string::npos);
+}
+
+TEST_CASE("a state folder this user may not enter is an error that says who may, never a throw") {
+    temp_dir dir;
+    std::ofstream(dir.path / "serials") << "z 2026112700 aaa\n";
+    REQUIRE(::chmod(dir.path.c_str(), 0070) == 0);
+    std::string error;
+    bool loaded = true;
+    {
+        test::unprivileged as_nobody;
+        serial_store store(dir.path);
+        loaded = store.load(error);
+    }
+    ::chmod(dir.path.c_str(), 0700);
+    CHECK_FALSE(loaded);
+    CHECK(error.starts_with((dir.path / "serials").string() +
+                            ": cannot read: permission denied for user "));
+    CHECK(error.find("the folder " + dir.path.string() + " is ") != std::string::npos);
+    CHECK(error.find("(run as root or as a member of group ") != std::string::npos);
+}
+
+TEST_CASE("something else in place of the state file is an error, not an empty store") {
+    temp_dir dir;
+    std::filesystem::create_directory(dir.path / "serials");
+    serial_store store(dir.path);
+    std::string error;
+    CHECK_FALSE(store.load(error));
+    CHECK(error == (dir.path / "serials").string() + ": is not a regular file: it is a folder");
 }
 
 TEST_CASE("a state folder that cannot be written fails the commit and keeps the old state") {

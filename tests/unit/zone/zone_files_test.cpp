@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "support/unprivileged.h"
 #include "support/zone_folder.h"
 #include "zone/zone_files.h"
 
@@ -7,6 +8,7 @@
 #include <doctest/doctest.h>
 #include <fstream>
 #include <iterator>
+#include <sys/stat.h>
 #include <thread>
 
 using namespace spfd;
@@ -32,7 +34,32 @@ loaded load(const std::filesystem::path& zones_dir) {
 TEST_CASE("an empty or missing zones folder is an error") {
     test::zone_folder f("spfd-zone-files");
     CHECK(messages(load(f.root / "zones").findings).find("no zone files") != std::string::npos);
-    CHECK(messages(load(f.root / "missing").findings).find("does not exist") != std::string::npos);
+    CHECK(messages(load(f.root / "missing").findings)
+              .find("the zones folder cannot be read: no such file or folder") !=
+          std::string::npos);
+}
+
+TEST_CASE("a zones folder this user may not list is an error that says who may, never a throw") {
+    test::zone_folder f("spfd-zone-files-closed");
+    f.write_zone("[[senders]]\nip4 = \"85.10.214.4\"\n");
+    REQUIRE(::chmod((f.root / "zones").c_str(), 0070) == 0);
+    std::string found;
+    {
+        test::unprivileged as_nobody;
+        found = messages(load(f.root / "zones").findings);
+    }
+    ::chmod((f.root / "zones").c_str(), 0755);
+    CHECK(found.starts_with((f.root / "zones").string() +
+                            ": error: the zones folder cannot be listed: permission denied"));
+    CHECK(found.find("(run as root or as a member of group ") != std::string::npos);
+}
+
+TEST_CASE("zone file names: *.toml without editor droppings and backups") {
+    CHECK(is_zone_file_name("spf.connectoor.com.toml"));
+    CHECK_FALSE(is_zone_file_name(".#spf.connectoor.com.toml"));
+    CHECK_FALSE(is_zone_file_name("spf.connectoor.com.toml~"));
+    CHECK_FALSE(is_zone_file_name(".spf.connectoor.com.toml.swp"));
+    CHECK_FALSE(is_zone_file_name("spf.connectoor.com.senders"));
 }
 
 TEST_CASE("a zone file rewritten in place while it is loaded is never read half-written") {
