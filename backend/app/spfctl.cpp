@@ -267,13 +267,17 @@ std::optional<std::string> expect_zone_files(const std::string& config_path, pro
     if (auto denied = denied_input(*cfg, false))
         return denied;
     const auto files = load_zone_set(cfg->zones_dir, serial_store(cfg->state_dir));
-    if (files.snap)
-        for (const auto& z : files.snap->zones())
-            if (z.summary.apex + "." == p.name || z.summary.apex == p.name) {
-                p.expected_record = z.summary.spf.text;
-                p.planned_lookups = z.summary.customer_lookups - 1;
-            }
-    return std::nullopt;
+    // Without the files' record there is nothing to compare: OK would be a guess.
+    if (!files.snap)
+        return cfg->zones_dir.string() + ": the zone files are invalid (spfctl check shows why)";
+    for (const auto& z : files.snap->zones())
+        if (z.summary.apex + "." == p.name || z.summary.apex == p.name) {
+            p.expected_record = z.summary.spf.text;
+            p.planned_lookups = z.summary.customer_lookups - 1;
+            return std::nullopt;
+        }
+    return cfg->zones_dir.string() + ": no zone file serves " + p.name +
+           " (check --name, or --no-drift)";
 }
 
 int cmd_probe(const command_line& cl) {

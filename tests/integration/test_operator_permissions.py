@@ -154,6 +154,33 @@ class TestOperatorPermissions(unittest.TestCase):
         self.assertEqual(r.stdout, "SPF UNKNOWN - cannot compare with the zone files "
                                    f"(--no-drift skips that): {line}\n")
 
+    def test_probe_with_nothing_to_compare_is_unknown(self):
+        # Drift needs the files' record: a name no zone file serves, or zone files that a
+        # reload would refuse, leave nothing to compare with, and OK would be a guess.
+        r = self.probe(GROUP_MEMBER, "--name", "other.example.")
+        self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
+        self.assertEqual(r.stdout, "SPF UNKNOWN - cannot compare with the zone files "
+                         f"(--no-drift skips that): {self.backend.zones_dir}: no zone file "
+                         "serves other.example. (check --name, or --no-drift)\n")
+        broken = self.work.sub("broken-zones")
+        os.makedirs(broken, exist_ok=True)
+        with open(os.path.join(broken, APEX + ".toml"), "w", encoding="utf-8") as f:
+            f.write("zone = \"" + APEX + "\"\nsenders = [\n")
+        os.chmod(broken, 0o755)
+        os.chmod(os.path.join(broken, APEX + ".toml"), 0o644)
+        with open(self.backend.config_path, encoding="utf-8") as f:
+            text = f.read()
+        # Relative paths resolve against the settings file's folder: a copy beside it.
+        config = os.path.join(self.backend.dir, "broken-zones.toml")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(text.replace('dir = "zones"', 'dir = "../broken-zones"'))
+        os.chmod(config, 0o644)
+        r = self.probe(NOBODY, config=config)
+        self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
+        self.assertTrue(r.stdout.startswith(
+            "SPF UNKNOWN - cannot compare with the zone files (--no-drift skips that): "
+            f"{broken}: the zone files are invalid (spfctl check shows why)\n"), r.stdout)
+
     # -- a member of the service's group: read, but not write, access -----------------------
 
     def test_group_member_runs_every_command(self):
