@@ -48,7 +48,10 @@ bool is_check_host_domain(std::string_view name) {
     }
 }
 
-host_name_parse parse_host_name(std::string_view text) {
+namespace {
+
+// parse_host_name() and parse_spf_target(): the same rules, `_` allowed or not.
+host_name_parse parse_name(std::string_view text, bool underscore) {
     std::string name(text);
     if (!name.empty() && name.back() == '.')
         name.pop_back();
@@ -65,9 +68,11 @@ host_name_parse parse_host_name(std::string_view text) {
             continue;
         }
         const char c = ascii_lower(name[i]);
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+              (underscore && c == '_')))
             return not_a_host_name(std::string("has the character '") + name[i] +
-                                   "' (only letters, digits, '-' and '.')");
+                                   (underscore ? "' (only letters, digits, '-', '_' and '.')"
+                                               : "' (only letters, digits, '-' and '.')"));
         name[i] = c;
     }
     // The last label has a letter (RFC 1123 §2.1), as RFC 7208's toplabel wants of the names
@@ -77,6 +82,20 @@ host_name_parse parse_host_name(std::string_view text) {
         return not_a_host_name("has an all-numeric last label ('" + std::string(top) +
                                "'); a top-level domain has a letter (RFC 1123 §2.1)");
     return {std::move(name), std::string()};
+}
+
+} // namespace
+
+host_name_parse parse_host_name(std::string_view text) {
+    return parse_name(text, false);
+}
+
+host_name_parse parse_spf_target(std::string_view text) {
+    host_name_parse parsed = parse_name(text, true);
+    if (parsed.ok() && parsed.name.find('.') == std::string::npos)
+        return not_a_host_name("has one label only; an SPF target ends in '.' and a "
+                               "top-level label (RFC 7208 §7.1)");
+    return parsed;
 }
 
 bool is_at_or_below(std::string_view name, std::string_view apex) {

@@ -54,6 +54,11 @@ struct host_name_parse {
 /// customers write (RFC 7208 toplabel).
 host_name_parse parse_host_name(std::string_view text);
 
+/// Reads the name of an SPF record we are to follow (a provider's `include:` target): the
+/// rules of parse_host_name() with `_` allowed in labels (`_spf.provider.example`), and at
+/// least two labels (RFC 7208 domain-end). No macros: such a name cannot be resolved ahead.
+host_name_parse parse_spf_target(std::string_view text);
+
 /// True when `name` is `apex` itself or a name below it (`name` ends in "." + apex). Both
 /// in the same form: lower case, with or without the final dot on both.
 bool is_at_or_below(std::string_view name, std::string_view apex);

@@ -120,6 +120,12 @@ void add_records(const zone_spec& spec, compiled_zone& zone) {
 } // namespace
 
 std::optional<compiled_zone> compile_zone(const zone_spec& spec, int id, diagnostics& out) {
+    for (const sender_include& include : spec.includes)
+        out.error(spec.where(include), "include \"" + include.domain +
+                                           "\": providers' records are not resolved yet; list "
+                                           "their addresses as ip4/ip6 entries for now");
+    if (!spec.includes.empty())
+        return std::nullopt;
     const auto networks = aggregated_networks(spec);
     auto layout = lay_out(spec, *networks, out);
     if (!layout)

@@ -16,7 +16,8 @@ constexpr unsigned widest_plain_v4 = 24;
 constexpr unsigned widest_plain_v6 = 48;
 
 // "at line 12" for the same file, "at zones/x.senders:12" for the other one.
-std::string place(const zone_spec& zone, const sender& other, const sender& s) {
+template <typename Entry>
+std::string place(const zone_spec& zone, const Entry& other, const Entry& s) {
     if (other.source == s.source)
         return "line " + std::to_string(other.line);
     const source_position p = zone.where(other);
@@ -116,11 +117,26 @@ void warn_covered(const zone_spec& zone, const std::vector<bool>& duplicate, dia
     note_more(zone, covered_count, "covered entries", out);
 }
 
+// The same provider named twice is a paste mistake, as a duplicate address is.
+void refuse_duplicate_includes(const zone_spec& zone, diagnostics& out) {
+    for (std::size_t i = 0; i < zone.includes.size(); ++i)
+        for (std::size_t k = 0; k < i; ++k)
+            if (zone.includes[k].domain == zone.includes[i].domain) {
+                out.error(
+                    zone.where(zone.includes[i]),
+                    "include \"" + zone.includes[i].domain + "\" is a duplicate of the one at " +
+                        place(zone, zone.includes[k], zone.includes[i]) + "; remove one of them");
+                break;
+            }
+}
+
 } // namespace
 
 void check_senders(const zone_spec& zone, diagnostics& out) {
+    refuse_duplicate_includes(zone, out);
     if (zone.senders.empty()) {
-        refuse_no_senders(zone, out);
+        if (zone.includes.empty())
+            refuse_no_senders(zone, out);
         return;
     }
     warn_unlikely_networks(zone, out);

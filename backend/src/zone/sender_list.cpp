@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "zone/sender_list.h"
 
+#include "dns/name.h"
+
 #include <algorithm>
 #include <limits>
 #include <string>
@@ -35,14 +37,35 @@ struct entry_error {
     std::string message;
 };
 
+// `include:<provider's SPF name>` with an optional ` keep_include` (`flags`).
+std::variant<sender, sender_include, entry_error>
+parse_include(std::string_view term, std::string_view flags, std::size_t flags_column,
+              std::string_view note, const entry_place& at) {
+    if (!flags.empty() && flags != "keep_include")
+        return entry_error{flags_column, "unexpected \"" + std::string(flags) +
+                                             "\" after the include; only 'keep_include' may "
+                                             "follow it (and a # comment)"};
+    const std::string_view value = term.substr(8);
+    const host_name_parse name = parse_spf_target(value);
+    if (!name.ok())
+        return entry_error{at.column + 8,
+                           "include: \"" + std::string(value) + "\" " + name.problem};
+    return sender_include{name.name, std::string(note), !flags.empty(),
+                          at.source, at.line,           static_cast<std::uint32_t>(at.column + 8)};
+}
+
 // One entry, `ip4:<network>` or `ip6:<network>` with an optional ` wide` after it (`body`,
 // trimmed, without the comment, which is `note`).
-std::variant<sender, entry_error> parse_entry(std::string_view body, std::string_view note,
-                                              const entry_place& at) {
+std::variant<sender, sender_include, entry_error>
+parse_entry(std::string_view body, std::string_view note, const entry_place& at) {
     const std::size_t space = body.find_first_of(" \t");
     const std::string_view term = body.substr(0, space);
     const std::string_view flags =
         space == body.npos ? std::string_view{} : trim(body.substr(space));
+    const std::size_t flags_column =
+        at.column + static_cast<std::size_t>(flags.data() - body.data());
+    if (term.starts_with("include:"))
+        return parse_include(term, flags, flags_column, note, at);
     ip_family family;
     if (term.starts_with("ip4:"))
         family = ip_family::v4;
@@ -50,10 +73,11 @@ std::variant<sender, entry_error> parse_entry(std::string_view body, std::string
         family = ip_family::v6;
     else
         return entry_error{at.column, "\"" + std::string(term) +
-                                          "\" is not an entry; write ip4:<address or network> or "
-                                          "ip6:<…>, one per line, as in the SPF record"};
+                                          "\" is not an entry; write ip4:<address or network>, "
+                                          "ip6:<…> or include:<domain>, one per line, as in "
+                                          "the SPF record"};
     if (!flags.empty() && flags != "wide")
-        return entry_error{at.column + static_cast<std::size_t>(flags.data() - body.data()),
+        return entry_error{flags_column,
                            "unexpected \"" + std::string(flags) +
                                "\" after the entry; only 'wide' may follow it (and a # comment)"};
     const std::string_view value = term.substr(4);
@@ -103,9 +127,11 @@ void parse_sender_list(std::string_view text, const std::string& file, zone_spec
         auto entry = parse_entry(body, note, {source, line_number, column});
         if (auto* s = std::get_if<sender>(&entry))
             zone.senders.push_back(std::move(*s));
+        else if (auto* i = std::get_if<sender_include>(&entry))
+            zone.includes.push_back(std::move(*i));
         else if (++errors <= max_errors)
-            out.error({file, line_number, static_cast<std::uint32_t>(std::get<1>(entry).column)},
-                      std::move(std::get<1>(entry).message));
+            out.error({file, line_number, static_cast<std::uint32_t>(std::get<2>(entry).column)},
+                      std::move(std::get<2>(entry).message));
     }
     if (errors > max_errors)
         out.error({file, 0, 0}, std::to_string(errors - max_errors) + " more errors not shown (" +

@@ -17,7 +17,6 @@ constexpr std::int64_t max_ttl = 604800;           // a week; anything longer is
 constexpr std::int64_t max_soa_timer = 2147483647; // RFC 2181 §8
 constexpr std::int64_t max_budget = 512;           // the classic UDP limit (RFC 1035 §4.2.1)
 
-
 std::optional<std::string> read_host_name(toml_reader& r, const toml::table& t,
                                           std::string_view key, std::string_view where) {
     auto text = r.string(t, key, where, true);
@@ -166,6 +165,63 @@ void read_spf(toml_reader& r, const toml::table& root, zone_spec& zone) {
         u32(r.integer(*spf, "max_customer_lookups", "spf.max_customer_lookups", 2, 10, false), 3);
 }
 
+// `include = "…"`: a provider's SPF record, with `note` and `keep_include`.
+void read_include_entry(toml_reader& r, const toml::table& entry, const std::string& where,
+                        zone_spec& zone) {
+    if (entry.get("wide") != nullptr)
+        r.error(r.position(*entry.get("wide")),
+                where + ".wide: only an ip4 or ip6 entry can be wide; remove it");
+    auto text = r.string(entry, "include", where + ".include", true);
+    if (!text)
+        return;
+    const source_position at = r.position(*entry.get("include"));
+    const host_name_parse name = parse_spf_target(*text);
+    if (!name.ok()) {
+        r.error(at, where + ".include: \"" + *text + "\" " + name.problem);
+        return;
+    }
+    sender_include s{name.name, {}, false, 0, at.line, at.column};
+    s.note = r.string(entry, "note", where + ".note", false).value_or("");
+    s.keep = r.boolean(entry, "keep_include", where + ".keep_include").value_or(false);
+    zone.includes.push_back(std::move(s));
+}
+
+// One [[senders]] table: exactly one of ip4, ip6 or include.
+void read_sender_entry(toml_reader& r, const toml::table& entry, const std::string& where,
+                       zone_spec& zone) {
+    r.reject_unknown_keys(entry, where, {"ip4", "ip6", "include", "note", "wide", "keep_include"});
+    const toml::node* v4 = entry.get("ip4");
+    const toml::node* v6 = entry.get("ip6");
+    const toml::node* include = entry.get("include");
+    if ((v4 != nullptr) + (v6 != nullptr) + (include != nullptr) != 1) {
+        r.error(r.position(entry),
+                where + " needs exactly one of ip4 = \"…\", ip6 = \"…\" or include = \"…\"");
+        return;
+    }
+    if (include != nullptr) {
+        read_include_entry(r, entry, where, zone);
+        return;
+    }
+    if (const toml::node* keep = entry.get("keep_include"))
+        r.error(r.position(*keep),
+                where + ".keep_include: only an include entry can be kept; remove it");
+    const ip_family family = v4 != nullptr ? ip_family::v4 : ip_family::v6;
+    const std::string key = family == ip_family::v4 ? "ip4" : "ip6";
+    auto text = r.string(entry, key, where + "." + key, true);
+    if (!text)
+        return;
+    const source_position at = r.position(*entry.get(key));
+    auto parsed = parse_network(*text, family);
+    if (const auto* e = std::get_if<network_parse_error>(&parsed)) {
+        r.error(at, where + "." + key + ": " + e->message);
+        return;
+    }
+    sender s{std::get<ip_network>(parsed), *text, {}, false, 0, at.line, at.column};
+    s.note = r.string(entry, "note", where + ".note", false).value_or("");
+    s.wide = r.boolean(entry, "wide", where + ".wide").value_or(false);
+    zone.senders.push_back(std::move(s));
+}
+
 void read_senders(toml_reader& r, const toml::table& root, zone_spec& zone) {
     if (const toml::node* file = root.get("senders_file")) {
         if (auto path = r.string(root, "senders_file", "senders_file", true)) {
@@ -188,32 +244,8 @@ void read_senders(toml_reader& r, const toml::table& root, zone_spec& zone) {
 
     zone.senders.reserve(list->size());
     std::size_t index = 0;
-    for (const toml::node& item : *list) {
-        const std::string where = "senders[" + std::to_string(index++) + "]";
-        const toml::table& entry = *item.as_table();
-        r.reject_unknown_keys(entry, where, {"ip4", "ip6", "note", "wide"});
-        const toml::node* v4 = entry.get("ip4");
-        const toml::node* v6 = entry.get("ip6");
-        if ((v4 == nullptr) == (v6 == nullptr)) {
-            r.error(r.position(entry), where + " needs exactly one of ip4 = \"…\" or ip6 = \"…\"");
-            continue;
-        }
-        const ip_family family = v4 != nullptr ? ip_family::v4 : ip_family::v6;
-        const std::string key = family == ip_family::v4 ? "ip4" : "ip6";
-        auto text = r.string(entry, key, where + "." + key, true);
-        if (!text)
-            continue;
-        const source_position at = r.position(*entry.get(key));
-        auto parsed = parse_network(*text, family);
-        if (const auto* e = std::get_if<network_parse_error>(&parsed)) {
-            r.error(at, where + "." + key + ": " + e->message);
-            continue;
-        }
-        sender s{std::get<ip_network>(parsed), *text, {}, false, 0, at.line, at.column};
-        s.note = r.string(entry, "note", where + ".note", false).value_or("");
-        s.wide = r.boolean(entry, "wide", where + ".wide").value_or(false);
-        zone.senders.push_back(std::move(s));
-    }
+    for (const toml::node& item : *list)
+        read_sender_entry(r, *item.as_table(), "senders[" + std::to_string(index++) + "]", zone);
 }
 
 } // namespace

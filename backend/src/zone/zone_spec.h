@@ -24,6 +24,19 @@ struct sender {
     std::uint32_t column = 0;
 };
 
+/// A sender we do not own: a provider's SPF record (`include = "_spf.provider.example"`),
+/// flattened into the addresses it passes, or kept as an `include:` term of our record.
+struct sender_include {
+    std::string domain; ///< lower case, no final dot
+    std::string note;
+    /// Published as `include:<domain>` instead of flattened: costs every customer one more
+    /// DNS lookup, but serves records that cannot be flattened (macros, exists, ptr).
+    bool keep = false;
+    std::uint16_t source = 0; ///< index into zone_spec::sources
+    std::uint32_t line = 0;
+    std::uint32_t column = 0;
+};
+
 struct soa_spec {
     std::string primary;    ///< MNAME, absolute, lower case, no trailing dot
     std::string hostmaster; ///< RNAME in DNS-name form (`hostmaster.connectoor.com`)
@@ -65,8 +78,9 @@ struct zone_spec {
     source_position senders_file_key; ///< where `senders_file` is set, for messages
     std::vector<std::string> sources; ///< files the senders come from: [0] is `file`
     std::vector<sender> senders;
+    std::vector<sender_include> includes; ///< in the order written, [[senders]] first
 
-    source_position where(const sender& s) const {
+    template <typename Entry> source_position where(const Entry& s) const {
         return {s.source < sources.size() ? sources[s.source] : file, s.line, s.column};
     }
 };

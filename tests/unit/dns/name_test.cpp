@@ -92,6 +92,18 @@ TEST_CASE("host names: RFC 1123 letters, digits, hyphens, in canonical form") {
     CHECK(parse_host_name("bad_").name.empty());
 }
 
+TEST_CASE("SPF targets: host names with '_' allowed, at least two labels") {
+    CHECK(parse_spf_target("_SPF.Provider.Example.").name == "_spf.provider.example");
+    CHECK(parse_spf_target("spf.protection.outlook.com").ok());
+    CHECK(parse_spf_target("example").problem ==
+          "has one label only; an SPF target ends in '.' and a top-level label (RFC 7208 §7.1)");
+    CHECK(parse_spf_target("%{d}.example").problem ==
+          "has the character '%' (only letters, digits, '-', '_' and '.')");
+    CHECK(parse_spf_target("a..example").problem ==
+          "has a label of 0 characters (each must have 1 to 63)");
+    CHECK(parse_spf_target("_spf.192").problem.starts_with("has an all-numeric last label"));
+}
+
 TEST_CASE("the three rules differ where the table in name.h says") {
     // Accepted by the wire rule only: final dot, root, any characters in a host name's place.
     CHECK(is_wire_encodable_name("example.com."));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "zone/sender_list.h"
 #include "zone/zone_loader.h"
+#include "zone/sender_checks.h"
 
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -139,4 +140,47 @@ TEST_CASE("senders_file: missing file, or no senders anywhere, refuse the zone")
     CHECK_FALSE(load_zone_file(f.root / "spf.connectoor.com.toml", none));
     CHECK(messages(none).find("2:16: error: no [[senders]] entries and no lines in "
                               "senders_file") != std::string::npos);
+}
+
+TEST_CASE("a sender list names providers' SPF records: include:<domain>, keep_include") {
+    zone_spec z = empty_zone();
+    diagnostics found;
+    parse_sender_list("ip4:85.10.214.4\n"
+                      "include:_SPF.Provider.example.  # backup relay\n"
+                      "  include:_spf.other.example keep_include\n",
+                      "z.senders", z, found);
+    CHECK(messages(found).empty());
+    CHECK(z.senders.size() == 1);
+    REQUIRE(z.includes.size() == 2);
+    CHECK(z.includes[0].domain == "_spf.provider.example");
+    CHECK(z.includes[0].note == "backup relay");
+    CHECK_FALSE(z.includes[0].keep);
+    CHECK(z.where(z.includes[0]).file == "z.senders");
+    CHECK(z.includes[0].line == 2);
+    CHECK(z.includes[0].column == 9);
+    CHECK(z.includes[1].keep);
+    CHECK(z.includes[1].column == 11);
+}
+
+TEST_CASE("a sender list's include mistakes name the line and column") {
+    zone_spec z = empty_zone();
+    diagnostics found;
+    parse_sender_list("include:%{i}._spf.example\n"
+                      "include:localhost\n"
+                      "include:_spf.example.com wide\n"
+                      "include:_spf.example.com\n"
+                      "include:_spf.example.com\n",
+                      "z.senders", z, found);
+    check_senders(z, found);
+    const std::string m = messages(found);
+    CAPTURE(m);
+    CHECK(found.error_count() == 4);
+    CHECK(m.find("z.senders:1:9: error: include: \"%{i}._spf.example\" has the character '%'") !=
+          std::string::npos);
+    CHECK(m.find("z.senders:2:9: error: include: \"localhost\" has one label only") !=
+          std::string::npos);
+    CHECK(m.find("z.senders:3:26: error: unexpected \"wide\" after the include; only "
+                 "'keep_include'") != std::string::npos);
+    CHECK(m.find("z.senders:5:9: error: include \"_spf.example.com\" is a duplicate of the one "
+                 "at line 4") != std::string::npos);
 }

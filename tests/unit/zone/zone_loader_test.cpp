@@ -140,3 +140,25 @@ TEST_CASE("invalid UTF-8 is a syntax error, not a crash") {
     CHECK_FALSE(parse_zone(text, "z.toml", found).has_value());
     CHECK(all_messages(found).find("TOML syntax") != std::string::npos);
 }
+
+TEST_CASE("a [[senders]] entry may name a provider's SPF record, with a note and keep_include") {
+    const std::string text = std::string(minimal_zone) + R"([[senders]]
+include = "_spf.Provider.example."
+note = "backup relay at the provider"
+[[senders]]
+include = "_spf.other.example"
+keep_include = true
+)";
+    diagnostics found;
+    const auto zone = parse_zone(text, "z.toml", found);
+    REQUIRE(zone);
+    CHECK(all_messages(found).empty());
+    CHECK(zone->senders.size() == 2);
+    REQUIRE(zone->includes.size() == 2);
+    CHECK(zone->includes[0].domain == "_spf.provider.example");
+    CHECK(zone->includes[0].note == "backup relay at the provider");
+    CHECK_FALSE(zone->includes[0].keep);
+    CHECK(zone->where(zone->includes[0]).line == 13);
+    CHECK(zone->where(zone->includes[0]).column == 11);
+    CHECK(zone->includes[1].keep);
+}
