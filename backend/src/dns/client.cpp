@@ -3,6 +3,7 @@
 
 #include "util/ascii.h"
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <cerrno>
 #include <iterator>
@@ -156,8 +157,10 @@ void read_reply(const ldns_pkt* reply, dns_type type, dns_response& out) {
     const auto rr_type = static_cast<ldns_rr_type>(type);
     for (std::size_t i = 0; i < out.answer_rrs; ++i) {
         const ldns_rr* rr = ldns_rr_list_rr(answer, i);
-        if (ldns_rr_get_type(rr) == rr_type && ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN)
-            out.records.push_back(record_text(rr, type));
+        if (ldns_rr_get_type(rr) != rr_type || ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
+            continue;
+        out.records.push_back(record_text(rr, type));
+        out.min_ttl = std::min(out.min_ttl.value_or(ldns_rr_ttl(rr)), ldns_rr_ttl(rr));
     }
 }
 

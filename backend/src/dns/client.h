@@ -42,6 +42,8 @@ struct dns_response {
     /// concatenated (§3.3); A/AAAA the address; MX "preference exchange"; PTR the name. Names
     /// lower case without the final dot.
     std::vector<std::string> records;
+    /// The least TTL of those records: how long the answer may be relied on.
+    std::optional<std::uint32_t> min_ttl;
 
     bool answered() const { return failure.empty(); }
 };

@@ -315,18 +315,8 @@ class evaluator {
                                    name + " has " + std::to_string(r.records.size()) +
                                        " MX records, more than " +
                                        std::to_string(spf_max_names_per_lookup) + " (§4.6.4)"};
-        std::vector<std::pair<unsigned, std::string>> hosts;
-        for (const std::string& mx : r.records) {
-            const std::size_t space = mx.find(' ');
-            unsigned preference = 0;
-            std::from_chars(mx.data(), mx.data() + std::min(space, mx.size()), preference);
-            hosts.emplace_back(
-                preference,
-                normalized_domain(space == std::string::npos ? "" : mx.substr(space + 1)));
-        }
-        std::sort(hosts.begin(), hosts.end());
-        for (const auto& [preference, host] : hosts)
-            if (!host.empty() && any_in(addresses(host), t))
+        for (const std::string& host : mx_exchanges(r.records))
+            if (any_in(addresses(host), t))
                 return true;
         return false;
     }
@@ -467,6 +457,24 @@ std::string normalized_domain(std::string_view name) {
     return out;
 }
 
+std::vector<std::string> mx_exchanges(const std::vector<std::string>& mx_records) {
+    std::vector<std::pair<unsigned, std::string>> hosts;
+    for (const std::string& mx : mx_records) {
+        const std::size_t space = mx.find(' ');
+        unsigned preference = 0;
+        std::from_chars(mx.data(), mx.data() + std::min(space, mx.size()), preference);
+        std::string host =
+            normalized_domain(space == std::string::npos ? "" : mx.substr(space + 1));
+        if (!host.empty())
+            hosts.emplace_back(preference, std::move(host));
+    }
+    std::sort(hosts.begin(), hosts.end());
+    std::vector<std::string> out;
+    for (auto& [preference, host] : hosts)
+        out.push_back(std::move(host));
+    return out;
+}
+
 std::string_view result_name(spf_result r) {
     static constexpr std::array<std::string_view, 7> names = {
         "none", "neutral", "pass", "fail", "softfail", "temperror", "permerror"};
@@ -514,6 +522,7 @@ dns_lookup ldns_spf_resolver::lookup(const std::string& name, dns_type type) {
         out.error = rcode_name(r.rcode);
     } else {
         out.records = std::move(r.records);
+        out.ttl = r.min_ttl;
     }
     return out;
 }

@@ -22,6 +22,7 @@ struct dns_lookup {
     outcome status = outcome::ok;     ///< error: SERVFAIL, REFUSED, timeout, …
     std::vector<std::string> records; ///< as dns_response::records (may be empty: NODATA)
     std::string error;                ///< why, for outcome::error
+    std::optional<std::uint32_t> ttl; ///< the least TTL of the records, when known
     /// The answer came with RA clear: the server is authoritative only, so its REFUSED or
     /// NXDOMAIN for a name outside its zones says nothing about that name.
     bool server_not_recursive = false;
@@ -40,6 +41,11 @@ class spf_resolver {
 
 /// A domain name as compared and looked up here: lower case, no final dot.
 std::string normalized_domain(std::string_view name);
+
+/// The exchanges of MX records ("preference exchange", as dns_lookup gives them) in the
+/// order the mx mechanism tries them (§5.4): by preference, names normalized, empty ones
+/// (the null MX of RFC 7505) left out.
+std::vector<std::string> mx_exchanges(const std::vector<std::string>& mx_records);
 
 /// The results of §2.6.
 enum class spf_result { none, neutral, pass, fail, softfail, temperror, permerror };

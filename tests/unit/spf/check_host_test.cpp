@@ -246,3 +246,8 @@ TEST_CASE("the caching resolver asks each question once") {
     CHECK(dns.queries() == 2);
     CHECK(cache.queries() == 2);
 }
+
+TEST_CASE("mx_exchanges: by preference, normalized, null MX left out") {
+    CHECK(mx_exchanges({"20 B.example.", "10 a.example", "0 ", "5"}) ==
+          std::vector<std::string>{"a.example", "b.example"});
+}
