@@ -131,6 +131,49 @@ void read_pdns(toml_reader& r, const toml::table& root, server_config& cfg,
     cfg.pdns = pdns;
 }
 
+void read_resolver_servers(toml_reader& r, const toml::table& t, resolver_config& out) {
+    const toml::node* node = t.get("servers");
+    if (node == nullptr)
+        return;
+    const toml::array* list = node->as_array();
+    if (list == nullptr || list->empty()) {
+        r.error(r.position(*node), "'resolver.servers' must be a non-empty array of IPv4 or IPv6 "
+                                   "addresses; remove it to use the system's resolvers");
+        return;
+    }
+    for (const toml::node& item : *list) {
+        const auto* text = item.as_string();
+        boost::system::error_code ec;
+        if (text != nullptr)
+            boost::asio::ip::make_address(text->get(), ec);
+        if (text == nullptr || ec) {
+            r.error(r.position(item), "'resolver.servers' entries must be IPv4 or IPv6 addresses "
+                                      "(\"127.0.0.1\", \"::1\"), not host names");
+            continue;
+        }
+        out.servers.push_back(text->get());
+    }
+}
+
+void read_resolver(toml_reader& r, const toml::table& root, server_config& cfg) {
+    const toml::table* t = r.table(root, "resolver", "resolver", false);
+    if (t == nullptr)
+        return;
+    r.reject_unknown_keys(*t, "resolver",
+                          {"servers", "port", "timeout_ms", "refresh_s", "max_removed_percent"});
+    resolver_config& out = cfg.resolver;
+    read_resolver_servers(r, *t, out);
+    if (auto v = r.integer(*t, "port", "resolver.port", 1, 65535, false))
+        out.port = static_cast<std::uint16_t>(*v);
+    if (auto v = r.integer(*t, "timeout_ms", "resolver.timeout_ms", 10, 60000, false))
+        out.timeout = std::chrono::milliseconds(*v);
+    if (auto v = r.integer(*t, "refresh_s", "resolver.refresh_s", 1, 604800, false))
+        out.refresh = std::chrono::seconds(*v);
+    if (auto v =
+            r.integer(*t, "max_removed_percent", "resolver.max_removed_percent", 0, 100, false))
+        out.max_removed_percent = static_cast<unsigned>(*v);
+}
+
 void read_log(toml_reader& r, const toml::table& root, server_config& cfg) {
     const toml::table* t = r.table(root, "log", "log", false);
     if (t == nullptr)
@@ -170,7 +213,8 @@ std::optional<server_config> parse_server_config(std::string_view text, const st
     cfg.state_dir = resolve(base, "state");
 
     r.reject_unknown_keys(
-        *root, "", {"zones", "state", "unix", "http", "admin", "limits", "pdns", "log", "server"});
+        *root, "",
+        {"zones", "state", "unix", "http", "admin", "limits", "pdns", "log", "server", "resolver"});
     if (const toml::table* t = r.table(*root, "zones", "zones", false)) {
         r.reject_unknown_keys(*t, "zones", {"dir"});
         if (auto p = read_path(r, *t, "dir", "zones.dir", base))
@@ -187,6 +231,7 @@ std::optional<server_config> parse_server_config(std::string_view text, const st
     read_pdns(r, *root, cfg, base);
     read_admin(r, *root, cfg);
     read_log(r, *root, cfg);
+    read_resolver(r, *root, cfg);
     if (const toml::table* t = r.table(*root, "server", "server", false)) {
         r.reject_unknown_keys(*t, "server", {"threads"});
         if (auto v = r.integer(*t, "threads", "server.threads", 1, 64, false))

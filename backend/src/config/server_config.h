@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace spfd {
 
@@ -47,6 +48,22 @@ struct pdns_control_config {
     std::chrono::milliseconds timeout{3000};
 };
 
+/// Where the addresses of providers' SPF records (include entries) are looked up, and how
+/// often again (`[resolver]`).
+struct resolver_config {
+    /// Address literals of recursive resolvers, tried in order; empty: the system's, from
+    /// /etc/resolv.conf when the resolver is made.
+    std::vector<std::string> servers;
+    std::uint16_t port = 53;
+    std::chrono::milliseconds timeout{2000}; ///< per query
+    /// The longest a resolved include is served before it is resolved again; sooner when
+    /// the least TTL of its answers says so.
+    std::chrono::seconds refresh{3600};
+    /// A refresh that would remove more than this share of one include's addresses waits
+    /// for an operator's reload (percent).
+    unsigned max_removed_percent = 50;
+};
+
 /// `config/backend.toml`. Relative paths are resolved against the file's folder.
 struct server_config {
     std::string file;
@@ -57,6 +74,7 @@ struct server_config {
     limits_config limits;
     std::optional<pdns_control_config> pdns;
     std::optional<admin_listener_config> admin;
+    resolver_config resolver;
     log_level level = log_level::info;
     unsigned threads = 1;
 };

@@ -223,4 +223,29 @@ std::string rcode_name(int rcode) {
     return "RCODE " + std::to_string(rcode);
 }
 
+std::vector<std::string> resolv_conf_servers(std::string_view text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos)
+            end = text.size();
+        std::string_view line = text.substr(start, end - start);
+        start = end + 1;
+        const std::size_t first = line.find_first_not_of(" \t");
+        if (first == std::string_view::npos || !line.substr(first).starts_with("nameserver"))
+            continue;
+        line.remove_prefix(first + 10);
+        const std::size_t from = line.find_first_not_of(" \t");
+        if (from == 0 || from == std::string_view::npos)
+            continue; // "nameservers…" or nothing after it
+        const std::string address(line.substr(from, line.find_first_of(" \t\r#;", from) - from));
+        boost::system::error_code ec;
+        boost::asio::ip::make_address(address, ec);
+        if (!ec && address.find('%') == std::string::npos)
+            out.push_back(address);
+    }
+    return out;
+}
+
 } // namespace spfd

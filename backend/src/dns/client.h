@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace spfd {
@@ -50,6 +51,11 @@ struct dns_response {
 
 /// Why `server` cannot be used (not an address literal, port 0, no timeout), or nothing.
 std::optional<std::string> check_dns_server(const dns_server& server);
+
+/// The `nameserver` addresses of a resolv.conf text (resolv.conf(5)), in order: the
+/// system's resolvers, for when no servers are configured. Lines that are not an address
+/// literal (a scoped link-local address, a typo) are skipped.
+std::vector<std::string> resolv_conf_servers(std::string_view text);
 
 /// "NOERROR", "NXDOMAIN", … or "RCODE n".
 std::string rcode_name(int rcode);

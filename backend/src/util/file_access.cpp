@@ -2,6 +2,7 @@
 #include "util/file_access.h"
 
 #include <cerrno>
+#include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -147,6 +148,49 @@ std::optional<path_problem> folder_problem(const std::filesystem::path& path) {
         return failed(path, errno, true, "cannot be listed");
     ::closedir(listing);
     return std::nullopt;
+}
+
+namespace {
+
+bool write_all(int fd, const std::string& data) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+} // namespace
+
+bool write_file_atomically(const std::filesystem::path& path, const std::string& text,
+                           std::string& error) {
+    const std::string target = path.string();
+    const std::string temp = target + ".tmp";
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        error = std::strerror(errno);
+        return false;
+    }
+    const bool ok = write_all(fd, text) && ::fsync(fd) == 0;
+    const int saved = errno;
+    ::close(fd);
+    if (!ok || ::rename(temp.c_str(), target.c_str()) != 0) {
+        error = std::strerror(ok ? errno : saved);
+        ::unlink(temp.c_str());
+        return false;
+    }
+    // Make the rename itself durable.
+    const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : ".";
+    if (const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
+    return true;
 }
 
 } // namespace spfd

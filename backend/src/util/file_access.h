@@ -38,4 +38,10 @@ path_problem permission_problem(const std::filesystem::path& path, bool folder);
 /// folder", "a part of the path is not a folder", or the system's own message.
 path_problem system_problem(const std::error_code& ec);
 
+/// Replaces `path` with `text` so that a crash leaves the old or the new file, never a
+/// mix: a temporary file beside it, fsync, rename, fsync of the folder. On failure `error`
+/// says why (the system's message) and the old file is untouched.
+bool write_file_atomically(const std::filesystem::path& path, const std::string& text,
+                           std::string& error);
+
 } // namespace spfd

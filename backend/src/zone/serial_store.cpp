@@ -12,22 +12,7 @@
 #include <unistd.h>
 
 namespace spfd {
-namespace {
-
-bool write_all(int fd, const std::string& data) {
-    std::size_t done = 0;
-    while (done < data.size()) {
-        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        done += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-} // namespace
+namespace {} // namespace
 
 std::uint32_t today_yyyymmdd_utc() {
     const std::time_t now = std::time(nullptr);
@@ -101,25 +86,9 @@ bool serial_store::commit(const std::map<std::string, entry>& in_use, std::strin
     for (const auto& [apex, e] : next)
         text += apex + ' ' + std::to_string(e.serial) + ' ' + e.fingerprint + '\n';
 
-    const std::string target = file().string();
-    const std::string temp = target + ".tmp";
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        error = temp + ": cannot write the serial state: " + std::strerror(errno);
+    if (!write_file_atomically(file(), text, error)) {
+        error = file().string() + ": cannot write the serial state: " + error;
         return false;
-    }
-    const bool ok = write_all(fd, text) && ::fsync(fd) == 0;
-    const int saved = errno;
-    ::close(fd);
-    if (!ok || ::rename(temp.c_str(), target.c_str()) != 0) {
-        error = target + ": cannot write the serial state: " + std::strerror(ok ? errno : saved);
-        ::unlink(temp.c_str());
-        return false;
-    }
-    // Make the rename itself durable.
-    if (const int dir = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
     }
     entries_ = std::move(next);
     return true;

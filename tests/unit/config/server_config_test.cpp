@@ -69,3 +69,30 @@ TEST_CASE("unknown keys and wrong types are errors at their position") {
         parse_server_config("[http]\n[log]\nlevel = \"loud\"\n", "b.toml", level).has_value());
     CHECK(messages(level).find("use error, warning, info or debug") != std::string::npos);
 }
+
+TEST_CASE("[resolver]: servers as addresses, port, timeout, refresh, held share; defaults") {
+    diagnostics found;
+    const auto plain = parse_server_config("[http]\n", "b.toml", found);
+    REQUIRE(plain);
+    CHECK(plain->resolver.servers.empty()); // the system's
+    CHECK(plain->resolver.port == 53);
+    CHECK(plain->resolver.refresh == std::chrono::seconds(3600));
+    CHECK(plain->resolver.max_removed_percent == 50);
+
+    const auto set = parse_server_config("[http]\n[resolver]\nservers = [\"127.0.0.1\", \"::1\"]\n"
+                                         "port = 5301\ntimeout_ms = 300\nrefresh_s = 2\n"
+                                         "max_removed_percent = 10\n",
+                                         "b.toml", found);
+    REQUIRE(set);
+    CHECK(set->resolver.servers == std::vector<std::string>{"127.0.0.1", "::1"});
+    CHECK(set->resolver.port == 5301);
+    CHECK(set->resolver.timeout == std::chrono::milliseconds(300));
+    CHECK(set->resolver.refresh == std::chrono::seconds(2));
+    CHECK(set->resolver.max_removed_percent == 10);
+
+    diagnostics bad;
+    CHECK_FALSE(
+        parse_server_config("[http]\n[resolver]\nservers = [\"dns.example\"]\n", "b.toml", bad));
+    CHECK(messages(bad).find("b.toml:3:12: error: 'resolver.servers' entries must be IPv4 or IPv6 "
+                             "addresses") != std::string::npos);
+}

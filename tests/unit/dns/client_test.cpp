@@ -217,3 +217,17 @@ TEST_CASE("unusable input and nothing listening are failures that name the serve
     CHECK(r.transport == "tcp");
     CHECK(r.failure.starts_with("no answer from 127.0.0.1#" + std::to_string(port) + ": "));
 }
+
+TEST_CASE("resolv.conf: the nameserver addresses in order, anything else skipped") {
+    CHECK(resolv_conf_servers("# generated\n"
+                              "search example.com\n"
+                              "nameserver 127.0.0.53\n"
+                              "  nameserver\t::1 # local\n"
+                              "nameserver fe80::1%eth0\n"
+                              "nameservers 192.0.2.9\n"
+                              "nameserver\n"
+                              "nameserver 192.0.2.1;x\r\n"
+                              "options edns0\n") ==
+          std::vector<std::string>{"127.0.0.53", "::1", "192.0.2.1"});
+    CHECK(resolv_conf_servers("").empty());
+}

@@ -3,7 +3,9 @@
 #include "util/file_access.h"
 
 #include <doctest/doctest.h>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -81,4 +83,20 @@ TEST_CASE("a permission problem names the user, the item that stops them and who
     CHECK(folder->what.starts_with("cannot be listed: permission denied for user "));
     CHECK(contains(folder->what, ": the folder is "));
     CHECK(contains(folder->line(s.root / "closed"), "(run as root or as a member of group "));
+}
+
+TEST_CASE("write_file_atomically replaces the whole file, or says why not") {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("spfd-atomic-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::string error;
+    CHECK(write_file_atomically(dir / "state", "one\n", error));
+    CHECK(write_file_atomically(dir / "state", "two\n", error));
+    std::ifstream in(dir / "state");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text == "two\n");
+    CHECK_FALSE(std::filesystem::exists(dir / "state.tmp"));
+    CHECK_FALSE(write_file_atomically(dir / "missing" / "state", "x", error));
+    CHECK(error == "No such file or directory");
+    std::filesystem::remove_all(dir);
 }
