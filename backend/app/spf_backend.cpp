@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // spf-backend: the PowerDNS remote backend that serves spf.connectoor.com.
 #include "config/server_config.h"
+#include "daemon/include_refresher.h"
 #include "daemon/reload_queue.h"
 #include "daemon/serve.h"
 #include "util/log.h"
@@ -20,10 +21,10 @@ void print_findings(const diagnostics& found) {
         std::cerr << to_string(d) << '\n';
 }
 
-int run(const server_config& cfg, serial_store& serials) {
+int run(const server_config& cfg, serial_store& serials, include_book& includes) {
     // Start-up and reload take the same path; at start-up a refusal is fatal.
     snapshot_holder snapshots(nullptr);
-    reloader zones(cfg, serials, snapshots);
+    reloader zones(cfg, serials, snapshots, &includes);
     const reload_outcome first = zones.reload();
     if (!first.published) {
         for (const std::string& m : first.messages)
@@ -32,6 +33,7 @@ int run(const server_config& cfg, serial_store& serials) {
         return 1;
     }
     reload_queue reloads([&zones] { zones.reload(); });
+    include_refresher refresher(includes, zones);
     return serve(cfg, snapshots, zones, [&reloads] { reloads.request(); });
 }
 
@@ -88,5 +90,10 @@ int main(int argc, char** argv) {
                   << '\n';
         return 1;
     }
-    return run(*cfg, serials);
+    const std::unique_ptr<include_book> includes = make_include_book(*cfg, true);
+    if (!includes->load(error)) {
+        std::cerr << error << '\n';
+        return 1;
+    }
+    return run(*cfg, serials, *includes);
 }

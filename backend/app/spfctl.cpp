@@ -178,7 +178,7 @@ int cmd_diff(const command_line& cl) {
         std::cerr << error << '\n';
         return exit_refused;
     }
-    const zone_set_result candidate = load_zone_set(cfg->zones_dir, serials);
+    const zone_set_result candidate = load_zone_set(*cfg, serials);
     for (const auto& d : candidate.findings.items())
         std::cerr << to_string(d) << '\n';
     if (!candidate.snap) {
@@ -266,7 +266,7 @@ std::optional<std::string> expect_zone_files(const std::string& config_path, pro
         return config_path + ": invalid settings (the errors are on stderr)";
     if (auto denied = denied_input(*cfg, false))
         return denied;
-    const auto files = load_zone_set(cfg->zones_dir, serial_store(cfg->state_dir));
+    const auto files = load_zone_set(*cfg, serial_store(cfg->state_dir));
     // Without the files' record there is nothing to compare: OK would be a guess.
     if (!files.snap)
         return cfg->zones_dir.string() + ": the zone files are invalid (spfctl check shows why)";
@@ -335,7 +335,7 @@ std::optional<std::vector<ip_network>> served_networks(const std::string& config
     if (!cfg)
         return std::nullopt;
     status = exit_usage;
-    const auto files = load_zone_set(cfg->zones_dir, serial_store(cfg->state_dir));
+    const auto files = load_zone_set(*cfg, serial_store(cfg->state_dir));
     for (const auto& d : files.findings.items())
         if (d.level == severity::error)
             std::cerr << to_string(d) << '\n';

@@ -527,6 +527,27 @@ dns_lookup ldns_spf_resolver::lookup(const std::string& name, dns_type type) {
     return out;
 }
 
+failover_resolver::failover_resolver(std::vector<dns_server> servers) {
+    for (dns_server& server : servers) {
+        server.recursion_desired = true;
+        servers_.emplace_back(std::move(server));
+    }
+}
+
+dns_lookup failover_resolver::lookup(const std::string& name, dns_type type) {
+    dns_lookup last;
+    last.status = dns_lookup::outcome::error;
+    last.error = "no resolver configured";
+    for (ldns_spf_resolver& server : servers_) {
+        last = server.lookup(name, type);
+        // Only no response at all (a failure, not an rcode) is worth asking the next.
+        if (last.status != dns_lookup::outcome::error ||
+            last.error.find("timeout") == std::string::npos)
+            return last;
+    }
+    return last;
+}
+
 dns_lookup caching_resolver::lookup(const std::string& name, dns_type type) {
     const auto key = std::make_pair(name, type);
     if (const auto it = cache_.find(key); it != cache_.end())

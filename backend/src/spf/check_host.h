@@ -109,6 +109,17 @@ class ldns_spf_resolver : public spf_resolver {
     dns_server server_;
 };
 
+/// Asks recursive resolvers (RD set), each in turn until one answers: an answer, NXDOMAIN
+/// or an error rcode from the first that responds; a timeout moves on to the next.
+class failover_resolver : public spf_resolver {
+  public:
+    explicit failover_resolver(std::vector<dns_server> servers);
+    dns_lookup lookup(const std::string& name, dns_type type) override;
+
+  private:
+    std::vector<ldns_spf_resolver> servers_;
+};
+
 /// Remembers every answer of an inner resolver, so evaluating several addresses for one
 /// domain asks each question once. Not thread-safe: one per thread.
 class caching_resolver : public spf_resolver {

@@ -15,7 +15,7 @@ int run_check(const server_config& config, std::ostream& out, std::ostream& err)
         err << error << '\n';
         return 1;
     }
-    const zone_set_result loaded = load_zone_set(config.zones_dir, serials);
+    const zone_set_result loaded = load_zone_set(config, serials);
     for (const diagnostic& d : loaded.findings.items())
         err << to_string(d) << '\n';
     if (!loaded.snap) {

@@ -66,7 +66,14 @@ network_list aggregated_networks(const zone_spec& spec) {
     networks.reserve(spec.senders.size());
     for (const sender& s : spec.senders)
         networks.push_back(s.network);
-    return std::make_shared<const std::vector<ip_network>>(aggregate(networks));
+    std::vector<ip_network> served = aggregate(networks);
+    if (!spec.includes.empty()) {
+        // A provider's networks may overlap ours and each other's: subtract() unites them.
+        for (const sender_include& include : spec.includes)
+            served.insert(served.end(), include.networks.begin(), include.networks.end());
+        served = subtract(served, {});
+    }
+    return std::make_shared<const std::vector<ip_network>>(std::move(served));
 }
 
 zone_summary summarise(const zone_spec& spec, int id, record_layout layout,
@@ -120,12 +127,6 @@ void add_records(const zone_spec& spec, compiled_zone& zone) {
 } // namespace
 
 std::optional<compiled_zone> compile_zone(const zone_spec& spec, int id, diagnostics& out) {
-    for (const sender_include& include : spec.includes)
-        out.error(spec.where(include), "include \"" + include.domain +
-                                           "\": providers' records are not resolved yet; list "
-                                           "their addresses as ip4/ip6 entries for now");
-    if (!spec.includes.empty())
-        return std::nullopt;
     const auto networks = aggregated_networks(spec);
     auto layout = lay_out(spec, *networks, out);
     if (!layout)

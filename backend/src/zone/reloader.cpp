@@ -150,22 +150,22 @@ void log_published(const snapshot& snap, std::size_t changed, const reload_outco
 
 } // namespace
 
-reload_outcome reloader::reload() {
-    reload_outcome outcome = load_and_publish();
+reload_outcome reloader::reload(bool accept_held) {
+    reload_outcome outcome = load_and_publish(accept_held);
     // The zone files' parse trees and the old snapshot are freed by now; hand the pages back,
     // or the process keeps the peak of its largest reload as resident memory for good.
     ::malloc_trim(0);
     return outcome;
 }
 
-reload_outcome reloader::load_and_publish() {
+reload_outcome reloader::load_and_publish(bool accept_held) {
     const std::lock_guard lock(one_at_a_time_);
     const auto started = clock::now();
     reload_outcome outcome;
     log_event(log_level::info, "reload_start",
               "zones_dir=" + log_quoted(config_.zones_dir.string()));
 
-    zone_set_result loaded = load_zone_set(config_.zones_dir, serials_);
+    zone_set_result loaded = load_zone_set(config_.zones_dir, serials_, includes_, accept_held);
     report_findings(loaded.findings, outcome);
     const std::shared_ptr<const snapshot> old = snapshots_.get();
     std::string error;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/server_config.h"
+#include "zone/include_book.h"
 #include "zone/serial_store.h"
 #include "zone/snapshot_holder.h"
 
@@ -37,19 +38,27 @@ struct reload_outcome {
 /// served stays as it is. Reloads never overlap.
 class reloader {
   public:
-    reloader(const server_config& config, serial_store& serials, snapshot_holder& snapshots)
-        : config_(config), serials_(serials), snapshots_(snapshots) {}
+    /// `includes`: where include entries get their addresses (null: such zones are refused).
+    reloader(const server_config& config, serial_store& serials, snapshot_holder& snapshots,
+             include_book* includes = nullptr)
+        : config_(config), serials_(serials), snapshots_(snapshots), includes_(includes) {}
 
-    reload_outcome reload();
+    /// An operator's reload (start-up, SIGHUP, POST /reload): also publishes include sets
+    /// held for one.
+    reload_outcome reload() { return reload(true); }
+    /// The reload after a background refresh changed an include's set: held sets stay held.
+    reload_outcome reload_after_refresh() { return reload(false); }
     const reload_stats& stats() const { return stats_; }
 
   private:
-    reload_outcome load_and_publish();
+    reload_outcome reload(bool accept_held);
+    reload_outcome load_and_publish(bool accept_held);
     void purge_pdns_caches(const std::vector<std::string>& changed_zones);
 
     const server_config& config_;
     serial_store& serials_;
     snapshot_holder& snapshots_;
+    include_book* includes_;
     std::mutex one_at_a_time_;
     reload_stats stats_;
 };

@@ -51,7 +51,8 @@ parse_include(std::string_view term, std::string_view flags, std::size_t flags_c
         return entry_error{at.column + 8,
                            "include: \"" + std::string(value) + "\" " + name.problem};
     return sender_include{name.name, std::string(note), !flags.empty(),
-                          at.source, at.line,           static_cast<std::uint32_t>(at.column + 8)};
+                          at.source, at.line,           static_cast<std::uint32_t>(at.column + 8),
+                          {}};
 }
 
 // One entry, `ip4:<network>` or `ip6:<network>` with an optional ` wide` after it (`body`,

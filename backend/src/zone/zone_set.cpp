@@ -5,11 +5,49 @@
 #include "zone/compile.h"
 #include "zone/zone_files.h"
 
+#include <ctime>
+#include <set>
 #include <utility>
 
 namespace spfd {
 
-zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const serial_store& serials) {
+namespace {
+
+// Gives every include entry its provider's last good set, or refuses the zone: it is never
+// published without them.
+void attach_includes(std::vector<zone_spec>& specs, include_book* book, bool accept_held,
+                     diagnostics& out) {
+    std::set<std::string> domains;
+    for (const zone_spec& spec : specs)
+        for (const sender_include& include : spec.includes)
+            domains.insert(include.domain);
+    if (domains.empty())
+        return;
+    if (book != nullptr)
+        book->prepare(domains, std::time(nullptr), accept_held);
+    for (zone_spec& spec : specs)
+        for (sender_include& include : spec.includes) {
+            const auto state = book ? book->find(include.domain) : std::nullopt;
+            if (include.keep) {
+                out.error(spec.where(include),
+                          "include \"" + include.domain +
+                              "\": keep_include is not supported yet; flatten it (remove "
+                              "keep_include) or list its addresses");
+            } else if (!state || !state->resolved) {
+                out.error(spec.where(include),
+                          "include \"" + include.domain + "\": no good set of its addresses yet (" +
+                              (state ? state->last_error : std::string("not looked up here")) +
+                              "); the zone is not published without them");
+            } else {
+                include.networks = state->networks;
+            }
+        }
+}
+
+} // namespace
+
+zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const serial_store& serials,
+                              include_book* includes, bool accept_held) {
     zone_set_result result;
     std::vector<zone_spec> specs = load_zone_files(zones_dir, result.findings);
 
@@ -19,6 +57,9 @@ zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const seri
                 result.findings.error({a.file, 0, 0}, "zone " + a.apex + " lies inside zone " +
                                                           b.apex + " (" + b.file +
                                                           "); serve it as names of that zone");
+    if (result.findings.has_errors())
+        return result;
+    attach_includes(specs, includes, accept_held, result.findings);
     if (result.findings.has_errors())
         return result;
 
@@ -35,6 +76,17 @@ zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const seri
     result.serials = assign_serials(compiled, serials);
     result.snap = std::make_shared<const snapshot>(std::move(compiled));
     return result;
+}
+
+zone_set_result load_zone_set(const server_config& config, const serial_store& serials) {
+    const std::unique_ptr<include_book> book = make_include_book(config, false);
+    std::string error;
+    if (!book->load(error)) {
+        zone_set_result refused;
+        refused.findings.error({book->file().string(), 0, 0}, error);
+        return refused;
+    }
+    return load_zone_set(config.zones_dir, serials, book.get(), true);
 }
 
 } // namespace spfd

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "util/diagnostic.h"
+#include "zone/include_book.h"
 #include "zone/serial_store.h"
 #include "zone/snapshot.h"
 
@@ -22,6 +23,14 @@ struct zone_set_result {
     std::map<std::string, serial_store::entry> serials; ///< to commit before publishing
 };
 
-zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const serial_store& serials);
+/// Include entries take their addresses from `includes` (include_book::prepare(), with
+/// `accept_held`); without a book a zone with include entries is refused.
+zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const serial_store& serials,
+                              include_book* includes = nullptr, bool accept_held = true);
+
+/// The tools' load (check, diff, probe): include entries get the service's last good sets
+/// from the state folder, those it has none of are looked up with the `[resolver]`
+/// settings; nothing is written.
+zone_set_result load_zone_set(const server_config& config, const serial_store& serials);
 
 } // namespace spfd

@@ -35,6 +35,9 @@ struct sender_include {
     std::uint16_t source = 0; ///< index into zone_spec::sources
     std::uint32_t line = 0;
     std::uint32_t column = 0;
+    /// The addresses the provider's record passes: its last good set, given by the load
+    /// (zone_set) before the zone is compiled.
+    std::vector<ip_network> networks;
 };
 
 struct soa_spec {

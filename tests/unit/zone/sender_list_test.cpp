@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
+#include "zone/sender_checks.h"
 #include "zone/sender_list.h"
 #include "zone/zone_loader.h"
-#include "zone/sender_checks.h"
 
 #include <doctest/doctest.h>
 #include <filesystem>

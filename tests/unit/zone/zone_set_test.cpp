@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "support/fake_dns.h"
 #include "support/zone_folder.h"
 #include "zone/zone_set.h"
 
@@ -80,4 +81,36 @@ TEST_CASE("a macro zone's serial follows its networks, which are in no record") 
     auto changed = load_zone_set(f.root / "zones", serials);
     REQUIRE(changed.snap != nullptr);
     CHECK(changed.snap->zones()[0].summary.serial == serial1 + 1);
+}
+
+TEST_CASE("include entries serve the provider's last good set, or refuse the zone") {
+    test::zone_folder f("spfd-zone-set");
+    f.write_zone("[[senders]]\nip4 = \"85.10.214.4\"\n[[senders]]\ninclude = "
+                 "\"_spf.provider.example\"\n");
+    std::filesystem::create_directories(f.root / "state");
+    serial_store serials(f.root / "state");
+    test::fake_dns dns;
+    dns.txt("_spf.provider.example", "v=spf1 ip4:192.0.2.0/24 -ip4:85.10.214.5 ip4:85.10.214.0/30 "
+                                     "-all");
+    include_book book(f.root / "state", {}, std::make_unique<test::forwarding_resolver>(dns));
+    const auto result = load_zone_set(f.root / "zones", serials, &book);
+    REQUIRE_MESSAGE(result.snap != nullptr, messages(result.findings));
+    CHECK(result.snap->zones()[0].summary.spf.text ==
+          "v=spf1 ip4:85.10.214.0/30 ip4:85.10.214.4 ip4:192.0.2.0/24 ~all");
+
+    // No good set yet (the provider's DNS fails): the zone is not published without it.
+    test::zone_folder g("spfd-zone-set-2");
+    g.write_zone("[[senders]]\nip4 = \"85.10.214.4\"\n[[senders]]\ninclude = "
+                 "\"_spf.servfail.test\"\n");
+    std::filesystem::create_directories(g.root / "state");
+    include_book failing(g.root / "state", {}, std::make_unique<test::forwarding_resolver>(dns));
+    const auto refused = load_zone_set(g.root / "zones", serials, &failing);
+    CHECK(refused.snap == nullptr);
+    CHECK(
+        messages(refused.findings)
+            .find(":10:11: error: include \"_spf.servfail.test\": no good set of its addresses yet "
+                  "(dns: DNS error for _spf.servfail.test: SERVFAIL); the zone is not published "
+                  "without them") != std::string::npos);
+    // Without a book (nothing to look up with) the same.
+    CHECK(load_zone_set(f.root / "zones", serials).snap == nullptr);
 }
