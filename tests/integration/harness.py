@@ -272,6 +272,7 @@ class Backend:
         self.admin_port = None
         self.pdns_socket_dir = pdns_socket_dir  # purge this pdns's caches after reloads
         self.log_level = log_level
+        self.extra_config = ""  # more TOML tables for backend.toml, e.g. [resolver]
         self.process = None
         self.starts = 0  # every start gets its own log file
         os.makedirs(self.zones_dir, exist_ok=True)
@@ -310,6 +311,8 @@ class Backend:
         if self.pdns_socket_dir:
             lines += ["[pdns]", f"socket_dir = {toml_string(self.pdns_socket_dir)}"]
         lines += ["[log]", f"level = {toml_string(self.log_level)}"]
+        if self.extra_config:
+            lines.append(self.extra_config.rstrip("\n"))
         with open(self.config_path, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
 
