@@ -148,13 +148,27 @@ def live_metrics(binary, source_dir):
     text of GET /metrics."""
     with tempfile.TemporaryDirectory(prefix="spf-rules-test.") as tmp:
         port = free_port()
+        # The shipped zone plus an include entry, whose last good set is in the state
+        # folder (fresh, so nothing is looked up; the resolver is a dead loopback port), so
+        # that the per-include families carry their labels.
+        zones = os.path.join(tmp, "zones")
+        os.makedirs(zones)
+        zone = "spf.connectoor.com.toml"
+        with open(os.path.join(source_dir, "zones", zone), encoding="utf-8") as f:
+            text = f.read() + '\n[[senders]]\ninclude = "_spf.provider.example"\n'
+        with open(os.path.join(zones, zone), "w", encoding="utf-8") as f:
+            f.write(text)
+        with open(os.path.join(tmp, "includes"), "w", encoding="utf-8") as f:
+            f.write(f"_spf.provider.example {int(time.time())} 300 1 192.0.2.0/24\n")
         config = os.path.join(tmp, "backend.toml")
         with open(config, "w", encoding="utf-8") as f:
             f.write(
-                f'[zones]\ndir = "{os.path.join(source_dir, "zones")}"\n'
+                f'[zones]\ndir = "{zones}"\n'
                 f'[state]\ndir = "{tmp}"\n'
                 f'[unix]\npath = "{os.path.join(tmp, "backend.sock")}"\n'
                 f'[admin]\naddress = "127.0.0.1"\nport = {port}\n'
+                f'[resolver]\nservers = ["127.0.0.1"]\nport = {free_port()}\n'
+                f"timeout_ms = 100\nrefresh_s = 3600\n"
             )
         log_path = os.path.join(tmp, "backend.log")
         with open(log_path, "w", encoding="utf-8") as log:

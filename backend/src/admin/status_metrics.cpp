@@ -2,6 +2,7 @@
 #include "admin/status_metrics.h"
 
 #include <functional>
+#include <map>
 
 namespace spfd {
 namespace {
@@ -45,6 +46,35 @@ void overflow_modes(std::string& out, const snapshot* served) {
         out += "spf_overflow_mode{name=\"" + zone.summary.apex + "\",mode=\"" +
                std::string(to_string(zone.summary.mode)) + "\",configured=\"" +
                std::string(to_string(zone.summary.configured)) + "\"} 1\n";
+}
+
+// Per include entry (a provider's record): what is served of it and how fresh it is.
+void per_include(std::string& out, const include_book* book, std::int64_t now_unix) {
+    const auto states = book ? book->in_use() : std::map<std::string, include_state>{};
+    const auto each = [&](const char* name, const char* type, const char* help,
+                          const std::function<std::int64_t(const include_state&)>& value) {
+        family(out, name, type, help);
+        for (const auto& [domain, s] : states)
+            out += std::string(name) + "{include=\"" + domain + "\"} " + std::to_string(value(s)) +
+                   "\n";
+    };
+    each("spf_include_networks", "gauge", "Networks served for a provider's SPF record.",
+         [](const include_state& s) { return static_cast<std::int64_t>(s.networks.size()); });
+    each("spf_include_data_age_seconds", "gauge",
+         "Age of the served set of a provider's record (since its last good lookup).",
+         [&](const include_state& s) { return s.resolved ? now_unix - s.resolved_at : -1; });
+    each("spf_include_last_success_timestamp_seconds", "gauge",
+         "Unix time of the last good lookup of a provider's record (0: none since the start).",
+         [](const include_state& s) { return s.last_success; });
+    each("spf_include_lookup_failures_total", "counter",
+         "Failed lookups of a provider's record (the last good set stayed served).",
+         [](const include_state& s) { return static_cast<std::int64_t>(s.failures); });
+    each("spf_include_held", "gauge",
+         "1 while a refresh that removes too many addresses waits for an operator's reload.",
+         [](const include_state& s) { return s.held ? 1 : 0; });
+    each("spf_include_lookups_saved", "gauge",
+         "DNS lookups a receiver would spend on the include: term and the record it names.",
+         [](const include_state& s) { return static_cast<std::int64_t>(s.lookups) + 1; });
 }
 
 } // namespace
@@ -91,6 +121,7 @@ std::string render_status_metrics(const snapshot* served, const reload_stats& re
     const auto published = reloads.published_unix_time.load();
     out += "spf_generation_age_seconds " +
            std::to_string(published == 0 ? 0 : now_unix - published) + "\n";
+    per_include(out, reloads.includes, now_unix);
     return out;
 }
 

@@ -284,4 +284,13 @@ std::map<std::string, include_state> include_book::all() const {
     return states_;
 }
 
+std::map<std::string, include_state> include_book::in_use() const {
+    const std::lock_guard lock(mutex_);
+    std::map<std::string, include_state> out;
+    for (const std::string& domain : in_use_)
+        if (const auto it = states_.find(domain); it != states_.end())
+            out.emplace(domain, it->second);
+    return out;
+}
+
 } // namespace spfd

@@ -71,6 +71,8 @@ class include_book {
 
     std::optional<include_state> find(const std::string& domain) const;
     std::map<std::string, include_state> all() const;
+    /// The includes the zones use now, as the last load named them.
+    std::map<std::string, include_state> in_use() const;
     std::filesystem::path file() const { return dir_ / "includes"; }
 
   private:

@@ -22,6 +22,8 @@ struct reload_stats {
     std::atomic<std::int64_t> published_unix_time{0}; ///< when the served snapshot went live
     std::atomic<std::uint64_t> ok_total{0};
     std::atomic<std::uint64_t> failed_total{0};
+    /// Where include entries' addresses come from, for their metrics; null when none.
+    const include_book* includes = nullptr;
 };
 
 /// What one reload did, for the log, the reload command and (later) metrics.
@@ -41,7 +43,9 @@ class reloader {
     /// `includes`: where include entries get their addresses (null: such zones are refused).
     reloader(const server_config& config, serial_store& serials, snapshot_holder& snapshots,
              include_book* includes = nullptr)
-        : config_(config), serials_(serials), snapshots_(snapshots), includes_(includes) {}
+        : config_(config), serials_(serials), snapshots_(snapshots), includes_(includes) {
+        stats_.includes = includes;
+    }
 
     /// An operator's reload (start-up, SIGHUP, POST /reload): also publishes include sets
     /// held for one.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "admin/status_metrics.h"
+#include "support/fake_dns.h"
 #include "support/reload_fixture.h"
 
 #include <doctest/doctest.h>
@@ -64,4 +65,28 @@ TEST_CASE("the generation's age is counted from its publication to now") {
     CHECK(has_line(text, "spf_generation_age_seconds 250"));
     CHECK(has_line(text, "spf_reload_last_timestamp_seconds 1800000100"));
     CHECK(has_line(text, "spf_reloads_total{outcome=\"failed\"} 3"));
+}
+
+TEST_CASE("per include: networks, data age, last success, failures, held, lookups saved") {
+    reload_fixture f;
+    f.write(one_sender + "[[senders]]\ninclude = \"_spf.provider.example\"\n");
+    fake_dns dns;
+    dns.txt("_spf.provider.example", "v=spf1 ip4:192.0.2.0/24 a:relay.provider.example -all");
+    dns.a("relay.provider.example", "198.51.100.1");
+    dns.add("relay.provider.example", dns_type::aaaa, "2001:db8::1");
+    include_book book(f.root / "state", {}, std::make_unique<forwarding_resolver>(dns));
+    reloader zones(f.config, f.serials, f.snapshots, &book);
+    REQUIRE(zones.reload().published);
+    const std::int64_t resolved = book.find("_spf.provider.example")->resolved_at;
+    const std::string text =
+        render_status_metrics(f.snapshots.get().get(), zones.stats(), resolved + 30);
+    const std::string label = "{include=\"_spf.provider.example\"} ";
+    CHECK(has_line(text, "# TYPE spf_include_lookup_failures_total counter"));
+    CHECK(has_line(text, "spf_include_networks" + label + "3"));
+    CHECK(has_line(text, "spf_include_data_age_seconds" + label + "30"));
+    CHECK(has_line(text, "spf_include_last_success_timestamp_seconds" + label +
+                             std::to_string(resolved)));
+    CHECK(has_line(text, "spf_include_lookup_failures_total" + label + "0"));
+    CHECK(has_line(text, "spf_include_held" + label + "0"));
+    CHECK(has_line(text, "spf_include_lookups_saved" + label + "2"));
 }
