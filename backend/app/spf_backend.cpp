@@ -25,7 +25,8 @@ int run(const server_config& cfg, serial_store& serials, include_book& includes)
     // Start-up and reload take the same path; at start-up a refusal is fatal.
     snapshot_holder snapshots(nullptr);
     reloader zones(cfg, serials, snapshots, &includes);
-    const reload_outcome first = zones.reload();
+    // A restart is no operator's decision on a held include change: it stays held.
+    const reload_outcome first = zones.reload_keeping_held();
     if (!first.published) {
         for (const std::string& m : first.messages)
             std::cerr << m << '\n';

@@ -178,7 +178,7 @@ int cmd_diff(const command_line& cl) {
         std::cerr << error << '\n';
         return exit_refused;
     }
-    const zone_set_result candidate = load_zone_set(*cfg, serials);
+    const zone_set_result candidate = load_zone_set(*cfg, serials, true);
     for (const auto& d : candidate.findings.items())
         std::cerr << to_string(d) << '\n';
     if (!candidate.snap) {

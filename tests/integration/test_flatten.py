@@ -139,6 +139,11 @@ class TestFlatten(harness.StackTestCase):
         self.assertIn("ip4:198.51.100.200/30", record)
         self.assertIn("ip6:2001:db8:30::/124", record)
         self.assertIn("ip4:192.0.2.128/25", record)  # by the redirect
+        check = self.backend.spfctl("check")
+        self.assertEqual(check.returncode, 0, check.stderr)
+        self.assertRegex(check.stdout, r"include: _spf\.provider\.test: 12 networks, looked up "
+                                       r"\d+ s ago \(source TTL 60 s\); flattened, it saves "
+                                       r"customers 6 DNS lookups")
 
     def test_2_pyspf_agrees_directly_and_through_the_customer_include(self):
         listed, unlisted = sample_addresses()
@@ -185,6 +190,10 @@ class TestFlatten(harness.StackTestCase):
         self.wait_for("the removal held", lambda: "event=include_held" in
                       self.backend.process.log())
         self.assertIn("ip4:203.0.113.0/29", self.served())
+        diff = self.backend.spfctl("diff")
+        self.assertIn("203.0.113.0/29", diff.stdout + diff.stderr)
+        check = self.backend.spfctl("check")
+        self.assertIn("is held: spfctl diff shows it, spfctl reload publishes it", check.stdout)
         reload = self.backend.spfctl("reload")
         self.assertEqual(reload.returncode, 0, reload.stdout + reload.stderr)
         self.wait_for("the held set published", lambda: "203.0.113" not in self.served())

@@ -20,7 +20,7 @@ void include_refresher::run(std::stop_token stop) {
     while (!stop.stop_requested()) {
         const std::int64_t now = std::time(nullptr);
         if (const auto due = book_.next_due(); due && *due <= now && book_.refresh_due(now))
-            zones_.reload_after_refresh();
+            zones_.reload_keeping_held();
         // Reloads change which includes are in use, so look again at least every few
         // seconds rather than sleeping until the next one known now.
         const auto due = book_.next_due();

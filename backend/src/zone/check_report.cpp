@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "zone/check_report.h"
 
+#include <algorithm>
+#include <ctime>
+
 namespace spfd {
 
 namespace {
@@ -31,6 +34,32 @@ std::string layout_line(const zone_summary& zone) {
     return out;
 }
 
+std::string age(std::int64_t seconds) {
+    if (seconds < 120)
+        return std::to_string(seconds) + " s";
+    if (seconds < 7200)
+        return std::to_string(seconds / 60) + " min";
+    return std::to_string(seconds / 3600) + " h";
+}
+
+// One line per provider's record: what it gave, how fresh, what flattening it saves.
+std::string include_line(const sender_include& i, std::int64_t now) {
+    std::string out = "  include: " + i.domain + ": " + std::to_string(i.networks.size()) +
+                      (i.networks.size() == 1 ? " network" : " networks") + ", looked up " +
+                      age(std::max<std::int64_t>(0, now - i.resolved_at)) + " ago (source TTL " +
+                      (i.ttl ? std::to_string(i.ttl) + " s" : std::string("unknown")) +
+                      "); flattened, it saves customers " + std::to_string(i.lookups + 1) +
+                      " DNS lookups\n";
+    if (!i.last_error.empty())
+        out += "           the last lookup failed, the last good set is served: " + i.last_error +
+               "\n";
+    if (i.held_networks)
+        out += "           a change to " + std::to_string(*i.held_networks) +
+               " networks removes too many addresses and is held: spfctl diff shows it, "
+               "spfctl reload publishes it\n";
+    return out;
+}
+
 } // namespace
 
 std::string describe_zone(const zone_summary& zone, const serial_store& remembered) {
@@ -41,6 +70,9 @@ std::string describe_zone(const zone_summary& zone, const serial_store& remember
     out += "  senders: " + std::to_string(zone.sender_count) + " entries, " +
            std::to_string(zone.network_count) + " networks after aggregation\n";
     out += "  size:    " + size_line(m) + "\n";
+    const std::int64_t now = std::time(nullptr);
+    for (const sender_include& include : zone.includes)
+        out += include_line(include, now);
     for (const child_record& child : zone.children)
         out += "  child:   " + child.name + ": " + size_line(child.spf.measures) + "\n";
     out += "  lookups: " + std::to_string(m.dns_lookups) +

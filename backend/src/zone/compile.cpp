@@ -90,6 +90,7 @@ zone_summary summarise(const zone_spec& spec, int id, record_layout layout,
     sum.children = std::move(layout.children);
     sum.customer_lookups = layout.customer_lookups;
     sum.networks = networks;
+    sum.includes = spec.includes;
     return sum;
 }
 

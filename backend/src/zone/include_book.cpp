@@ -100,6 +100,12 @@ std::string include_state_text(const std::map<std::string, include_state>& state
         for (const ip_network& n : s.networks)
             text += ' ' + n.to_string();
         text += '\n';
+        if (s.held) { // for spfctl diff: what an operator's reload would publish
+            text += "held " + domain;
+            for (const ip_network& n : *s.held)
+                text += ' ' + n.to_string();
+            text += '\n';
+        }
     }
     return text;
 }
@@ -114,6 +120,16 @@ std::optional<std::map<std::string, include_state>> parse_include_state(std::str
             continue;
         std::istringstream fields(line);
         std::string domain, network;
+        if (line.starts_with("held ")) {
+            fields >> network >> domain;
+            std::vector<ip_network> held;
+            while (fields >> network)
+                if (const auto n = parse_state_network(network))
+                    held.push_back(*n);
+            if (const auto it = out.find(domain); it != out.end())
+                it->second.held = std::move(held);
+            continue;
+        }
         include_state s;
         if (!(fields >> domain >> s.resolved_at >> s.ttl >> s.lookups)) {
             error = "line " + std::to_string(number) +
@@ -247,7 +263,7 @@ bool include_book::resolve(const std::string& domain, std::int64_t now) {
                           " max_removed=" + std::to_string(policy_.max_removed_percent) +
                           "% (spfctl diff shows it; spfctl reload publishes it)");
         s.held = flat.networks;
-        return false;
+        return false; // refresh_due() persists it, for spfctl diff
     }
     log_change(domain, s.networks, flat.networks);
     s.networks = flat.networks;

@@ -50,8 +50,9 @@ class reloader {
     /// An operator's reload (start-up, SIGHUP, POST /reload): also publishes include sets
     /// held for one.
     reload_outcome reload() { return reload(true); }
-    /// The reload after a background refresh changed an include's set: held sets stay held.
-    reload_outcome reload_after_refresh() { return reload(false); }
+    /// Start-up and the reload after a background refresh changed an include's set: sets
+    /// held for an operator stay held.
+    reload_outcome reload_keeping_held() { return reload(false); }
     const reload_stats& stats() const { return stats_; }
 
   private:

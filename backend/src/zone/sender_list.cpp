@@ -50,9 +50,14 @@ parse_include(std::string_view term, std::string_view flags, std::size_t flags_c
     if (!name.ok())
         return entry_error{at.column + 8,
                            "include: \"" + std::string(value) + "\" " + name.problem};
-    return sender_include{name.name, std::string(note), !flags.empty(),
-                          at.source, at.line,           static_cast<std::uint32_t>(at.column + 8),
-                          {}};
+    sender_include include;
+    include.domain = name.name;
+    include.note = std::string(note);
+    include.keep = !flags.empty();
+    include.source = at.source;
+    include.line = at.line;
+    include.column = static_cast<std::uint32_t>(at.column + 8);
+    return include;
 }
 
 // One entry, `ip4:<network>` or `ip6:<network>` with an optional ` wide` after it (`body`,

@@ -38,6 +38,7 @@ struct zone_summary {
     std::vector<child_record> children;       ///< split mode
     unsigned customer_lookups = 1;            ///< what a customer's include:<apex> costs
     std::shared_ptr<const std::vector<ip_network>> networks; ///< served, aggregated
+    std::vector<sender_include> includes; ///< providers' records, flattened into `networks`
 };
 
 /// Per-IP answers of a macro-mode zone: `<ip>._ip.<apex>.` computed per query.

@@ -180,7 +180,10 @@ void read_include_entry(toml_reader& r, const toml::table& entry, const std::str
         r.error(at, where + ".include: \"" + *text + "\" " + name.problem);
         return;
     }
-    sender_include s{name.name, {}, false, 0, at.line, at.column, {}};
+    sender_include s;
+    s.domain = name.name;
+    s.line = at.line;
+    s.column = at.column;
     s.note = r.string(entry, "note", where + ".note", false).value_or("");
     s.keep = r.boolean(entry, "keep_include", where + ".keep_include").value_or(false);
     zone.includes.push_back(std::move(s));

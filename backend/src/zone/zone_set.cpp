@@ -13,6 +13,16 @@ namespace spfd {
 
 namespace {
 
+void take_state(sender_include& include, const include_state& state) {
+    include.networks = state.networks;
+    include.resolved_at = state.resolved_at;
+    include.ttl = state.ttl;
+    include.lookups = state.lookups;
+    include.last_error = state.last_error;
+    if (state.held)
+        include.held_networks = state.held->size();
+}
+
 // Gives every include entry its provider's last good set, or refuses the zone: it is never
 // published without them.
 void attach_includes(std::vector<zone_spec>& specs, include_book* book, bool accept_held,
@@ -39,7 +49,7 @@ void attach_includes(std::vector<zone_spec>& specs, include_book* book, bool acc
                               (state ? state->last_error : std::string("not looked up here")) +
                               "); the zone is not published without them");
             } else {
-                include.networks = state->networks;
+                take_state(include, *state);
             }
         }
 }
@@ -78,7 +88,8 @@ zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const seri
     return result;
 }
 
-zone_set_result load_zone_set(const server_config& config, const serial_store& serials) {
+zone_set_result load_zone_set(const server_config& config, const serial_store& serials,
+                              bool accept_held) {
     const std::unique_ptr<include_book> book = make_include_book(config, false);
     std::string error;
     if (!book->load(error)) {
@@ -86,7 +97,7 @@ zone_set_result load_zone_set(const server_config& config, const serial_store& s
         refused.findings.error({book->file().string(), 0, 0}, error);
         return refused;
     }
-    return load_zone_set(config.zones_dir, serials, book.get(), true);
+    return load_zone_set(config.zones_dir, serials, book.get(), accept_held);
 }
 
 } // namespace spfd

@@ -30,7 +30,9 @@ zone_set_result load_zone_set(const std::filesystem::path& zones_dir, const seri
 
 /// The tools' load (check, diff, probe): include entries get the service's last good sets
 /// from the state folder, those it has none of are looked up with the `[resolver]`
-/// settings; nothing is written.
-zone_set_result load_zone_set(const server_config& config, const serial_store& serials);
+/// settings; nothing is written. `accept_held`: with the sets held for an operator, as the
+/// next operator's reload would publish them (spfctl diff), or without (what is served).
+zone_set_result load_zone_set(const server_config& config, const serial_store& serials,
+                              bool accept_held = false);
 
 } // namespace spfd

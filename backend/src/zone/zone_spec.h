@@ -5,6 +5,7 @@
 #include "util/diagnostic.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,8 +37,13 @@ struct sender_include {
     std::uint32_t line = 0;
     std::uint32_t column = 0;
     /// The addresses the provider's record passes: its last good set, given by the load
-    /// (zone_set) before the zone is compiled.
+    /// (zone_set) before the zone is compiled, with what the reports say of it.
     std::vector<ip_network> networks;
+    std::int64_t resolved_at = 0;             ///< unix time of the lookup that gave `networks`
+    std::uint32_t ttl = 0;                    ///< least TTL of its answers; 0: unknown
+    unsigned lookups = 0;                     ///< DNS lookups of the provider's record itself
+    std::string last_error;                   ///< the last lookup failed: why
+    std::optional<std::size_t> held_networks; ///< networks of a change held for an operator
 };
 
 struct soa_spec {
