@@ -244,19 +244,14 @@ def metric(backend, name, labels=""):
 
 
 class TunedBackend(harness.Backend):
-    """harness.Backend with `extra_config` (TOML tables appended to the generated config,
-    e.g. a [limits] table) and `wrapper` (argv put in front of the binary, e.g. setpriv)."""
+    """harness.Backend with `extra_config` set at once (TOML tables appended to the
+    generated config, e.g. a [limits] table) and `wrapper` (argv put in front of the binary,
+    e.g. setpriv)."""
 
     def __init__(self, workdir, extra_config="", wrapper=(), **kwargs):
         super().__init__(workdir, **kwargs)
         self.extra_config = extra_config
         self.wrapper = list(wrapper)
-
-    def write_config(self):
-        super().write_config()
-        if self.extra_config:
-            with open(self.config_path, "a", encoding="utf-8") as f:
-                f.write(self.extra_config.strip() + "\n")
 
     def argv(self, *extra):
         return [*self.wrapper, *super().argv(*extra)]

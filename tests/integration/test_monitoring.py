@@ -186,6 +186,7 @@ class TestPrometheus(unittest.TestCase):
         harness.require_binary()
         cls.work = harness.Workdir(cls.__name__)
         cls.backend = harness.Backend(cls.work, admin=True)
+        cls.serve_an_include(cls.backend)
         cls.addClassCleanup(cls.backend.stop)
         cls.backend.start()
         cls.pdns_web = harness.free_port()
@@ -209,6 +210,19 @@ class TestPrometheus(unittest.TestCase):
         cls.prometheus.wait_for(
             'increase(spf_backend_requests_total{method="getAllDomains"}[1m]) > 0 '
             'and on() increase(pdns_auth_udp_queries[1m]) > 0')
+
+    @staticmethod
+    def serve_an_include(backend):
+        """An include entry whose last good set is fresh in the state folder, so that the
+        per-include series exist; its resolver is a dead loopback port, never asked within
+        the test (the set is good for its TTL of an hour)."""
+        with open(backend.zone_path(f"{APEX}.toml"), "a", encoding="utf-8") as f:
+            f.write('\n[[senders]]\ninclude = "_spf.provider.example"\n')
+        os.makedirs(backend.state_dir, exist_ok=True)
+        with open(os.path.join(backend.state_dir, "includes"), "w", encoding="utf-8") as f:
+            f.write(f"_spf.provider.example {int(time.time())} 3600 1 192.0.2.0/24\n")
+        backend.extra_config = (f'[resolver]\nservers = ["127.0.0.1"]\n'
+                                f"port = {harness.free_port()}\ntimeout_ms = 100\n")
 
     def test_alerts_quiet_on_a_healthy_stack_and_find_their_series(self):
         for name, rule in rules().items():

@@ -129,6 +129,12 @@ void add_records(const zone_spec& spec, compiled_zone& zone) {
 
 std::optional<compiled_zone> compile_zone(const zone_spec& spec, int id, diagnostics& out) {
     const auto networks = aggregated_networks(spec);
+    if (networks->empty() && !spec.includes.empty()) { // their providers pass nobody
+        out.error(spec.where(spec.includes.front()),
+                  "the providers' records give no addresses and there are no ip4/ip6 "
+                  "entries: the record would authorise nobody");
+        return std::nullopt;
+    }
     auto layout = lay_out(spec, *networks, out);
     if (!layout)
         return std::nullopt;

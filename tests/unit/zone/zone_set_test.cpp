@@ -114,3 +114,16 @@ TEST_CASE("include entries serve the provider's last good set, or refuse the zon
     // Without a book (nothing to look up with) the same.
     CHECK(load_zone_set(f.root / "zones", serials).snap == nullptr);
 }
+
+TEST_CASE("a zone of includes whose providers pass nobody is refused") {
+    test::zone_folder f("spfd-zone-set-empty");
+    f.write_zone("[[senders]]\ninclude = \"_spf.provider.example\"\n");
+    std::filesystem::create_directories(f.root / "state");
+    serial_store serials(f.root / "state");
+    test::fake_dns dns;
+    dns.txt("_spf.provider.example", "v=spf1 -all");
+    include_book book(f.root / "state", {}, std::make_unique<test::forwarding_resolver>(dns));
+    const auto result = load_zone_set(f.root / "zones", serials, &book);
+    CHECK(result.snap == nullptr);
+    CHECK(messages(result.findings).find("would authorise nobody") != std::string::npos);
+}
