@@ -44,6 +44,10 @@ std::string age(std::int64_t seconds) {
 
 // One line per provider's record: what it gave, how fresh, what flattening it saves.
 std::string include_line(const sender_include& i, std::int64_t now) {
+    if (i.keep)
+        return "  include: " + i.domain +
+               ": kept as an include: term (keep_include), not flattened: it costs customers "
+               "1 DNS lookup and those of its own record\n";
     std::string out = "  include: " + i.domain + ": " + std::to_string(i.networks.size()) +
                       (i.networks.size() == 1 ? " network" : " networks") + ", looked up " +
                       age(std::max<std::int64_t>(0, now - i.resolved_at)) + " ago (source TTL " +

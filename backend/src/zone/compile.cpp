@@ -5,6 +5,7 @@
 #include "net/network_set.h"
 #include "zone/layout.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <utility>
@@ -129,7 +130,9 @@ void add_records(const zone_spec& spec, compiled_zone& zone) {
 
 std::optional<compiled_zone> compile_zone(const zone_spec& spec, int id, diagnostics& out) {
     const auto networks = aggregated_networks(spec);
-    if (networks->empty() && !spec.includes.empty()) { // their providers pass nobody
+    const bool keeps_one = std::any_of(spec.includes.begin(), spec.includes.end(),
+                                       [](const sender_include& i) { return i.keep; });
+    if (networks->empty() && !spec.includes.empty() && !keeps_one) { // providers pass nobody
         out.error(spec.where(spec.includes.front()),
                   "the providers' records give no addresses and there are no ip4/ip6 "
                   "entries: the record would authorise nobody");

@@ -190,7 +190,8 @@ void include_book::prepare(const std::set<std::string>& domains, std::int64_t no
         if (!s || !s->resolved)
             resolve(domain, now);
     }
-    persist();
+    if (!domains.empty())
+        persist();
 }
 
 bool include_book::refresh_due(std::int64_t now) {

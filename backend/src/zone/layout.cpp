@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "zone/layout.h"
 
+#include <algorithm>
+
 namespace spfd {
 namespace {
 
@@ -33,6 +35,22 @@ std::vector<std::string> mechanisms(const std::vector<ip_network>& networks) {
     for (const ip_network& n : networks)
         out.push_back(n.to_mechanism());
     return out;
+}
+
+// The include entries kept as include: terms (keep_include), in the order written: they
+// close every apex, after our networks, so their lookups are spent only on addresses we
+// do not list ourselves.
+std::vector<std::string> kept_includes(const zone_spec& spec) {
+    std::vector<std::string> out;
+    for (const sender_include& i : spec.includes)
+        if (i.keep)
+            out.push_back("include:" + i.domain);
+    return out;
+}
+
+std::vector<std::string> joined(std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
 }
 
 bool fits(const spf_record& r, const zone_spec& spec) {
@@ -85,7 +103,9 @@ std::vector<child_record> pack_children(const std::vector<std::string>& terms,
 std::optional<record_layout> lay_out_split(const zone_spec& spec,
                                            const std::vector<std::string>& terms, diagnostics* out,
                                            const source_position& where) {
-    const std::size_t max_children = spec.max_customer_lookups - 1;
+    const std::vector<std::string> kept = kept_includes(spec);
+    const std::size_t beside_ours = spec.max_customer_lookups - 1; // our include is one
+    const std::size_t max_children = beside_ours - std::min(kept.size(), beside_ours);
     record_layout layout;
     layout.mode = overflow_mode::split;
     layout.children = pack_children(terms, spec, max_children);
@@ -104,8 +124,8 @@ std::optional<record_layout> lay_out_split(const zone_spec& spec,
     std::vector<std::string> includes;
     for (const child_record& c : layout.children)
         includes.push_back("include:" + c.name);
-    layout.apex = render_terms(includes, spec.all, spec.apex);
-    layout.customer_lookups = 1 + static_cast<unsigned>(layout.children.size());
+    layout.apex = render_terms(joined(includes, kept), spec.all, spec.apex);
+    layout.customer_lookups = 1 + static_cast<unsigned>(layout.children.size() + kept.size());
     // The children are as few as the budget allows, so no other split has a shorter apex.
     if (!fits(layout.apex, spec)) {
         if (out != nullptr)
@@ -124,8 +144,10 @@ std::optional<record_layout> lay_out_macro(const zone_spec& spec, diagnostics& o
     record_layout layout;
     layout.mode = overflow_mode::macro;
     // %{i}: the client IP, dotted quad or 32 nibbles (RFC 7208 §7.3).
-    layout.apex = render_terms({"include:%{i}." + per_ip_parent(spec.apex)}, spec.all, spec.apex);
-    layout.customer_lookups = 2;
+    const std::vector<std::string> kept = kept_includes(spec);
+    layout.apex = render_terms(joined({"include:%{i}." + per_ip_parent(spec.apex)}, kept), spec.all,
+                               spec.apex);
+    layout.customer_lookups = 2 + static_cast<unsigned>(kept.size());
     // A small budget with a long zone name. The per-IP answers, computed per query, stay
     // below 512 octets for any zone name that leaves room for 32 nibble labels.
     if (!fits(layout.apex, spec)) {
@@ -159,7 +181,8 @@ std::optional<record_layout> lay_out(const zone_spec& spec, const std::vector<ip
 
     record_layout flat;
     flat.mode = overflow_mode::flat;
-    flat.apex = render_terms(terms, spec.all, spec.apex);
+    flat.apex = render_terms(joined(terms, kept_includes(spec)), spec.all, spec.apex);
+    flat.customer_lookups = 1 + flat.apex.measures.dns_lookups;
 
     switch (spec.overflow) {
     case overflow_mode::flat:

@@ -30,24 +30,24 @@ void attach_includes(std::vector<zone_spec>& specs, include_book* book, bool acc
     std::set<std::string> domains;
     for (const zone_spec& spec : specs)
         for (const sender_include& include : spec.includes)
-            domains.insert(include.domain);
-    if (domains.empty())
-        return;
-    if (book != nullptr)
+            if (!include.keep)
+                domains.insert(include.domain);
+    if (book != nullptr) // also when none is left: the refresher follows only these
         book->prepare(domains, std::time(nullptr), accept_held);
     for (zone_spec& spec : specs)
         for (sender_include& include : spec.includes) {
             const auto state = book ? book->find(include.domain) : std::nullopt;
             if (include.keep) {
-                out.error(spec.where(include),
-                          "include \"" + include.domain +
-                              "\": keep_include is not supported yet; flatten it (remove "
-                              "keep_include) or list its addresses");
+                continue; // published as an include: term, nothing to look up
             } else if (!state || !state->resolved) {
                 out.error(spec.where(include),
                           "include \"" + include.domain + "\": no good set of its addresses yet (" +
                               (state ? state->last_error : std::string("not looked up here")) +
-                              "); the zone is not published without them");
+                              "); the zone is not published without them" +
+                              (state && state->last_error.starts_with("unflattenable")
+                                   ? "; keep_include = true publishes it as an include: term "
+                                     "instead, one more DNS lookup for every customer"
+                                   : ""));
             } else {
                 take_state(include, *state);
             }

@@ -127,3 +127,43 @@ TEST_CASE("a zone of includes whose providers pass nobody is refused") {
     CHECK(result.snap == nullptr);
     CHECK(messages(result.findings).find("would authorise nobody") != std::string::npos);
 }
+
+TEST_CASE("keep_include publishes an include: term after our networks, in every layout") {
+    test::zone_folder f("spfd-zone-set-keep");
+    std::filesystem::create_directories(f.root / "state");
+    serial_store serials(f.root / "state");
+    test::fake_dns dns; // never asked: a kept include is not looked up
+    include_book book(f.root / "state", {}, std::make_unique<test::forwarding_resolver>(dns));
+    const std::string senders = "[[senders]]\nip4 = \"85.10.214.4\"\n[[senders]]\ninclude = "
+                                "\"_spf.other.example\"\nkeep_include = true\n";
+    f.write_zone(senders);
+    auto result = load_zone_set(f.root / "zones", serials, &book);
+    REQUIRE_MESSAGE(result.snap != nullptr, messages(result.findings));
+    const zone_summary& flat = result.snap->zones()[0].summary;
+    CHECK(flat.spf.text == "v=spf1 ip4:85.10.214.4 include:_spf.other.example ~all");
+    CHECK(flat.customer_lookups == 2);
+    CHECK(dns.queries() == 0);
+
+    f.write_zone(senders, "[spf]\noverflow = \"macro\"\n");
+    result = load_zone_set(f.root / "zones", serials, &book);
+    REQUIRE_MESSAGE(result.snap != nullptr, messages(result.findings));
+    CHECK(result.snap->zones()[0].summary.spf.text ==
+          "v=spf1 include:%{i}._ip.spf.connectoor.com include:_spf.other.example ~all");
+    CHECK(result.snap->zones()[0].summary.customer_lookups == 3);
+
+    f.write_zone(senders, "[spf]\noverflow = \"split\"\n");
+    result = load_zone_set(f.root / "zones", serials, &book);
+    REQUIRE_MESSAGE(result.snap != nullptr, messages(result.findings));
+    CHECK(result.snap->zones()[0].summary.spf.text ==
+          "v=spf1 include:_s1.spf.connectoor.com include:_spf.other.example ~all");
+    CHECK(result.snap->zones()[0].summary.customer_lookups == 3);
+
+    // A record that cannot be flattened says how to keep it.
+    dns.txt("_spf.provider.example", "v=spf1 exists:%{i}.x.example -all");
+    f.write_zone("[[senders]]\nip4 = \"85.10.214.4\"\n[[senders]]\ninclude = "
+                 "\"_spf.provider.example\"\n");
+    result = load_zone_set(f.root / "zones", serials, &book);
+    CHECK(result.snap == nullptr);
+    CHECK(messages(result.findings).find("keep_include = true publishes it as an include: term") !=
+          std::string::npos);
+}
