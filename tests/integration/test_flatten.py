@@ -3,7 +3,9 @@
 """Black-box: include entries. A provider's zone is served by a second pdns_server (bind
 backend) on loopback; spf-backend flattens its SPF record into our zone, follows its changes,
 keeps the last good set when the provider breaks or vanishes, and pyspf judges the result:
-the provider's record evaluated directly and a customer's include:spf.connectoor.com agree.
+the providers' records (one with nested includes, a/mx, IPv6 and redirect, one 9 lookups
+deep) evaluated directly and a customer's include:spf.connectoor.com agree, in the flat,
+macro and split layouts; the probe's drift check agrees with what is served.
 
 Run alone:  /usr/bin/python3 tests/integration/test_flatten.py [--binary PATH]
 """
@@ -29,6 +31,7 @@ except ImportError as e:  # the pyenv python3 on PATH lacks Debian's modules
 
 PROVIDER = "provider.test"
 INCLUDE = f"_spf.{PROVIDER}"
+NEAR_LIMIT = f"_big.{PROVIDER}"  # 9 of the 10 lookups: include, then a: terms
 CUSTOMER = "customer.test"
 OUR_SENDER = "85.10.214.4"
 
@@ -52,7 +55,9 @@ relay IN AAAA 2001:db8:20::1
 @ IN MX 10 mx1.{PROVIDER}.
 mx1 IN A 198.51.100.9
 mx1 IN AAAA 2001:db8:30::5
-""")
+_big IN TXT "v=spf1 include:_big2.{PROVIDER} {' '.join(f'a:h{k}.{PROVIDER}' for k in range(1, 8))} ~all"
+_big2 IN TXT "v=spf1 a:h8.{PROVIDER} -all"
+""" + "".join(f"h{k} IN A 192.0.2.{k - 1}\nh{k} IN AAAA 2001:db8:40::{k - 1}\n" for k in range(1, 9)))
 
 
 def our_zone(layout="flat"):
@@ -61,6 +66,7 @@ def our_zone(layout="flat"):
     text = re.sub(r'(?m)^overflow = "flat"', f'overflow = "{layout}"', text)
     text += f'\n[[senders]]\nip4 = "{OUR_SENDER}"\n'
     text += f'\n[[senders]]\ninclude = "{INCLUDE}"\nnote = "backup relay"\n'
+    text += f'\n[[senders]]\ninclude = "{NEAR_LIMIT}"\nnote = "near the lookup limit"\n'
     return {f"{APEX}.toml": text}
 
 
@@ -68,9 +74,11 @@ def sample_addresses():
     rng = random.Random(7)
     listed = ["198.51.100.64", "198.51.100.95", "203.0.113.0", "203.0.113.7", "203.0.113.16",
               "198.51.100.200", "198.51.100.203", "198.51.100.9", "192.0.2.128", "192.0.2.255",
-              "2001:db8:10::1", "2001:db8:20::1", "2001:db8:30::", "2001:db8:30::f", OUR_SENDER]
+              "2001:db8:10::1", "2001:db8:20::1", "2001:db8:30::", "2001:db8:30::f", OUR_SENDER,
+              "192.0.2.0", "192.0.2.7", "2001:db8:40::3", "2001:db8:40::7"]
     unlisted = ["203.0.113.8", "203.0.113.15", "198.51.100.204", "198.51.100.10",
-                "192.0.2.127", "2001:db8:20::2", "2001:db8:30::10", "10.0.0.1"]
+                "192.0.2.127", "2001:db8:20::2", "2001:db8:30::10", "10.0.0.1", "192.0.2.8",
+                "2001:db8:40::8"]
     unlisted += [f"203.0.113.{rng.randrange(256)}" for _ in range(8)]
     unlisted += [f"198.51.100.{rng.randrange(256)}" for _ in range(8)]
     unlisted += [f"192.0.2.{rng.randrange(256)}" for _ in range(4)]
@@ -139,8 +147,16 @@ class TestFlatten(harness.StackTestCase):
         self.assertIn("ip4:198.51.100.200/30", record)
         self.assertIn("ip6:2001:db8:30::/124", record)
         self.assertIn("ip4:192.0.2.128/25", record)  # by the redirect
+        self.assertIn("ip4:192.0.2.0/29 ", record)  # from the record near the limit
+        self.assertIn("ip6:2001:db8:40::/125 ", record)
         check = self.backend.spfctl("check")
         self.assertEqual(check.returncode, 0, check.stderr)
+        self.assertRegex(check.stdout, r"include: _big\.provider\.test: \d+ networks?, looked up "
+                                       r".*it saves customers 10 DNS lookups")
+        # The probe's drift check compares with the last good sets, as served.
+        probe = self.backend.spfctl("probe", "--server", "127.0.0.1", "--port",
+                                    str(self.pdns.port))
+        self.assertEqual(probe.returncode, 0, probe.stdout + probe.stderr)
         self.assertRegex(check.stdout, r"include: _spf\.provider\.test: 12 networks, looked up "
                                        r"\d+ s ago \(source TTL 60 s\); flattened, it saves "
                                        r"customers 6 DNS lookups")
@@ -152,7 +168,8 @@ class TestFlatten(harness.StackTestCase):
             reload = self.backend.spfctl("reload")
             self.assertEqual(reload.returncode, 0, reload.stdout + reload.stderr)
             for ip in listed + unlisted:
-                direct = self.judge(ip, f"_spf.{PROVIDER}") if ip != OUR_SENDER else "pass"
+                direct = "pass" if ip == OUR_SENDER or "pass" in (
+                    self.judge(ip, INCLUDE), self.judge(ip, NEAR_LIMIT)) else "fail"
                 customer = self.judge(ip, CUSTOMER)
                 expected = "pass" if direct == "pass" else "fail"
                 self.assertEqual(customer, expected, f"{layout}: {ip} (direct: {direct})")
