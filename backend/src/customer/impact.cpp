@@ -13,23 +13,6 @@
 namespace spfd {
 namespace {
 
-std::string_view type_name(dns_type t) {
-    switch (t) {
-    case dns_type::a:
-        return "A";
-    case dns_type::aaaa:
-        return "AAAA";
-    case dns_type::mx:
-        return "MX";
-    case dns_type::ptr:
-        return "PTR";
-    case dns_type::spf:
-        return "SPF";
-    default:
-        return "TXT";
-    }
-}
-
 bool contains(const std::vector<ip_network>& list, const ip_network& n) {
     return std::find(list.begin(), list.end(), n) != list.end();
 }
@@ -101,7 +84,7 @@ dns_lookup snapshot_resolver::lookup(const std::string& name, dns_type type) {
     }
     for (const boost::json::value& rr : result.as_array()) {
         const auto& o = rr.as_object();
-        if (o.at("qtype").as_string() != type_name(type))
+        if (o.at("qtype").as_string() != dns_type_name(type))
             continue;
         const std::string content(o.at("content").as_string());
         out.records.push_back(type == dns_type::txt || type == dns_type::spf
