@@ -227,6 +227,7 @@ void evaluate_senders(customer_report& r, const customer_options& o, spf_resolve
         req.ip = s.ip;
         req.sender = o.local_part + "@" + r.domain;
         req.helo = o.helo;
+        req.receiver = o.receiver;
         sender_verdict v{s, check_host(dns, req, r.domain), false};
         for (const spf_include_visit& i : v.evaluation.includes)
             if (i.domain == r.apex)

@@ -29,6 +29,9 @@ struct customer_options {
     std::vector<ip_network> networks;        ///< what our zone serves
     std::string helo = "mail.connectoor.com";
     std::string local_part = "postmaster"; ///< MAIL FROM is local_part@domain
+    /// %{r} in explanations (RFC 7208 §7.3): the receiving host; "unknown" as the RFC says
+    /// when there is none to name.
+    std::string receiver = "unknown";
 };
 
 /// One thing wrong with, or worth changing in, the customer's setup.

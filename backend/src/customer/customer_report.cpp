@@ -7,6 +7,22 @@
 #include <boost/json.hpp>
 
 namespace spfd {
+namespace {
+
+// One of our addresses: its result, counts and why; the receiver's explanation of a fail.
+std::string sender_line(const sender_verdict& v) {
+    std::string out =
+        "    " + v.sender.label +
+        (v.sender.label == v.sender.ip.to_string() ? "" : " (" + v.sender.ip.to_string() + ")") +
+        ": " + std::string(result_name(v.evaluation.result)) + " (lookups " +
+        std::to_string(v.evaluation.lookups) + ", void " +
+        std::to_string(v.evaluation.void_lookups) + "): " + v.evaluation.reason + "\n";
+    if (!v.evaluation.explanation.empty())
+        out += "      explanation: \"" + v.evaluation.explanation + "\"\n";
+    return out;
+}
+
+} // namespace
 
 std::string customer_text(const customer_report& r, bool advice) {
     std::string out = "customer " + r.domain + "\n";
@@ -28,12 +44,7 @@ std::string customer_text(const customer_report& r, bool advice) {
            " of " + std::to_string(spf_max_void_lookups) + " (most over our addresses)\n";
     out += "  our senders:\n";
     for (const sender_verdict& v : r.verdicts)
-        out += "    " + v.sender.label +
-               (v.sender.label == v.sender.ip.to_string() ? ""
-                                                          : " (" + v.sender.ip.to_string() + ")") +
-               ": " + std::string(result_name(v.evaluation.result)) + " (lookups " +
-               std::to_string(v.evaluation.lookups) + ", void " +
-               std::to_string(v.evaluation.void_lookups) + "): " + v.evaluation.reason + "\n";
+        out += sender_line(v);
     if (r.problems.empty()) {
         out += "  problems:  none\n";
     } else {
@@ -70,6 +81,7 @@ std::string customer_json(const customer_report& r) {
                                        {"ip", v.sender.ip.to_string()},
                                        {"result", std::string(result_name(v.evaluation.result))},
                                        {"reason", v.evaluation.reason},
+                                       {"explanation", v.evaluation.explanation},
                                        {"lookups", v.evaluation.lookups},
                                        {"void_lookups", v.evaluation.void_lookups},
                                        {"include_reached", v.include_reached},

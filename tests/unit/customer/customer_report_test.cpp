@@ -88,3 +88,20 @@ TEST_CASE("the JSON report: one object with the verdicts, problems and advice") 
     CHECK(good.at("senders").at(0).at("includes").at(0).at("domain").as_string() ==
           "spf.connectoor.com");
 }
+
+TEST_CASE("a failing sender's exp= explanation, in text and JSON") {
+    fake_dns dns = world();
+    dns.txt("exp.test", "v=spf1 mx -all exp=why.exp.test");
+    dns.txt("why.exp.test", "%{i} may not send for %{d}, says %{r}");
+    customer_options o = ours();
+    o.receiver = "mx.receiver.test";
+    const customer_report r = check_customer(dns, o, "exp.test");
+    CHECK(contains(customer_text(r, false),
+                   "      explanation: \"85.10.214.4 may not send for exp.test, says "
+                   "mx.receiver.test\"\n"));
+    const auto json = boost::json::parse(customer_json(r));
+    CHECK(json.at("senders").at(0).at("explanation").as_string() ==
+          "85.10.214.4 may not send for exp.test, says mx.receiver.test");
+    const auto good = boost::json::parse(customer_json(check_customer(dns, ours(), "good.test")));
+    CHECK(good.at("senders").at(0).at("explanation").as_string().empty());
+}
