@@ -114,7 +114,7 @@ constexpr dmarc_texts german_dmarc{
     "versendet. Google Mail, Yahoo, GMX, Web.de und andere legen diese Mails deshalb in den "
     "Spam-Ordner oder nehmen sie gar nicht an.\n",
     "Der Grund: unsere Server bestehen die SPF-Prüfung Ihrer Domain nicht. Übernehmen Sie den "
-    "oben genannten SPF-Eintrag; danach gelten unsere Mails als bestätigt. Wenn Ihnen das "
+    "unten genannten SPF-Eintrag; danach gelten unsere Mails als bestätigt. Wenn Ihnen das "
     "lieber ist, setzen Sie die Richtlinie nur so lange auf p=none, bis der SPF-Eintrag "
     "wirkt.\n",
     "Der Grund: unsere Mails tragen im Umschlag (Return-Path) unsere eigene Domain, die nicht zu "
@@ -139,7 +139,7 @@ constexpr dmarc_texts english_dmarc{
     "Urgent: your policy p=%p currently applies to the mail Connectoor sends on your behalf "
     "too. Google Mail, Yahoo, GMX, Web.de and others therefore put it into the spam folder or "
     "refuse it.\n",
-    "The reason: our servers do not pass your domain's SPF check. Publish the SPF record above; "
+    "The reason: our servers do not pass your domain's SPF check. Publish the SPF record below; "
     "then our mail counts as authenticated. If you prefer, relax the policy to p=none only "
     "until the SPF record is in effect.\n",
     "The reason: our mail carries our own domain in its envelope (Return-Path), which does not "
@@ -181,15 +181,20 @@ std::string fill_dmarc(const char* text, const customer_report& r) {
     return replaced(out, "%s", mistakes);
 }
 
-// The DMARC part of the instructions, for the problems found; empty when there are none.
-std::string dmarc_advice(const customer_report& r, const dmarc_texts& t) {
-    if (r.dmarc.problems.empty())
+// The most urgent thing, so it comes first: the policy keeps our mail out, and why.
+std::string urgent_advice(const customer_report& r, const dmarc_texts& t) {
+    if (!has_dmarc(r, "dmarc_blocks_our_mail"))
         return "";
-    std::string out = fill_dmarc(t.intro, r) + "\n";
-    if (has_dmarc(r, "dmarc_blocks_our_mail")) {
-        out += fill_dmarc(t.blocks, r);
-        out += fill_dmarc(r.dmarc.envelope_domain == r.domain ? t.fix_spf : t.unaligned, r);
-    }
+    return fill_dmarc(t.intro, r) + fill_dmarc(t.blocks, r) +
+           fill_dmarc(r.dmarc.envelope_domain == r.domain ? t.fix_spf : t.unaligned, r) + "\n";
+}
+
+// The rest of the DMARC part, for the other problems found; empty when there are none.
+std::string dmarc_advice(const customer_report& r, const dmarc_texts& t) {
+    const bool urgent = has_dmarc(r, "dmarc_blocks_our_mail");
+    if (r.dmarc.problems.size() == (urgent ? 1u : 0u))
+        return "";
+    std::string out = urgent ? "" : fill_dmarc(t.intro, r) + "\n";
     if (has_dmarc(r, "dmarc_missing"))
         out += fill_dmarc(t.missing, r);
     if (has_dmarc(r, "dmarc_multiple"))
@@ -226,9 +231,10 @@ std::string spf_advice(const customer_report& r, const texts& t) {
 
 std::string customer_advice(const customer_report& r, advice_language language) {
     const bool de = language == advice_language::de;
+    const dmarc_texts& dt = de ? german_dmarc : english_dmarc;
     const std::string spf = r.change_needed ? spf_advice(r, de ? german : english) : "";
-    const std::string dmarc = dmarc_advice(r, de ? german_dmarc : english_dmarc);
-    return spf + (spf.empty() || dmarc.empty() ? "" : "\n") + dmarc;
+    const std::string dmarc = dmarc_advice(r, dt);
+    return urgent_advice(r, dt) + spf + (spf.empty() || dmarc.empty() ? "" : "\n") + dmarc;
 }
 
 } // namespace spfd

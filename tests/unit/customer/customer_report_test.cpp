@@ -119,6 +119,7 @@ TEST_CASE("the DMARC part of the report: record, outcome per sender, problems, a
     CHECK(contains(text, "    [dmarc_blocks_our_mail] "));
     CHECK(contains(text, "Dringend: Ihre Richtlinie p=reject"));
     CHECK(contains(text, "Urgent: your policy p=reject"));
+    CHECK(text.find("Dringend") < text.find("Ersetzen Sie")); // the most urgent comes first
     const auto json = boost::json::parse(customer_json(late));
     CHECK(json.at("dmarc").at("policy").as_string() == "reject");
     CHECK(json.at("dmarc").at("record").at("p").as_string() == "reject");
