@@ -364,7 +364,13 @@ void add_customer_options(po::options_description& options, customer_args& a) {
                           "(an authoritative server answers only for its own zones)")(
         "port", po::value(&a.port)->default_value(a.port), "DNS server port")(
         "timeout-ms", po::value(&a.timeout_ms)->default_value(a.timeout_ms), "timeout per query")(
-        "apex", po::value(&a.apex)->default_value(a.apex), "our zone, which customers include");
+        "apex", po::value(&a.apex)->default_value(a.apex), "our zone, which customers include")(
+        "receiver", po::value(&a.options.receiver)->default_value(a.options.receiver),
+        "the receiving host's name, for %{r} in a customer's exp= explanation")(
+        "envelope-domain",
+        po::value(&a.options.envelope_domain)->default_value(a.options.envelope_domain),
+        "MAIL FROM domain of our mail, for DMARC alignment: empty for the customer's own "
+        "domain, a bounce domain of ours (never aligned), or e.g. bounce.{domain}");
 }
 
 // Parses `rest`; returns -1 to go on, or the exit status (help shown, usage error).

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace spfd {
@@ -48,6 +49,9 @@ struct dns_response {
 
 /// Why `server` cannot be used (not an address literal, port 0, no timeout), or nothing.
 std::optional<std::string> check_dns_server(const dns_server& server);
+
+/// "A", "PTR", "MX", "TXT", "AAAA" or "SPF".
+std::string_view dns_type_name(dns_type type);
 
 /// "NOERROR", "NXDOMAIN", … or "RCODE n".
 std::string rcode_name(int rcode);
