@@ -16,6 +16,8 @@ packages=(
     libtomlplusplus-dev doctest-dev
     # spfctl probe asks DNS through ldns
     libldns-dev
+    # sockets from systemd, sd_notify and the file descriptor store
+    libsystemd-dev
     # the real name server and its two backends used by try.sh and the integration tests
     pdns-server pdns-backend-remote pdns-backend-bind
     # DNS clients (dig, kdig) and the independent SPF judge (pyspf + dnspython)
