@@ -13,7 +13,7 @@
 # Package layout and the choices behind it:
 #   /usr/bin/spf-backend, /usr/bin/spfctl
 #   /etc/spf-backend/backend.toml, zones/spf.connectoor.com.toml   conffiles: edits survive
-#   /lib/systemd/system/spf-backend.service                        the vendor unit folder,
+#   /lib/systemd/system/spf-backend.service, .socket, -admin.socket the vendor unit folder,
 #   /lib/systemd/system/pdns.service.d/spf-backend.conf             as debhelper uses in
 #       Debian 12; /etc/systemd/system stays the admin's, for overrides of both.
 #   /usr/share/spf-backend/pdns.d/spf-backend.conf
@@ -36,7 +36,10 @@ set(spf_deploy_dir ${CMAKE_CURRENT_LIST_DIR})
 install(FILES ${spf_deploy_dir}/etc/backend.toml DESTINATION /etc/spf-backend)
 install(FILES ${PROJECT_SOURCE_DIR}/zones/spf.connectoor.com.toml
         DESTINATION /etc/spf-backend/zones)
-install(FILES ${spf_deploy_dir}/systemd/spf-backend.service DESTINATION /lib/systemd/system)
+install(FILES ${spf_deploy_dir}/systemd/spf-backend.service
+              ${spf_deploy_dir}/systemd/spf-backend.socket
+              ${spf_deploy_dir}/systemd/spf-backend-admin.socket
+        DESTINATION /lib/systemd/system)
 install(FILES ${spf_deploy_dir}/systemd/pdns.service.d/spf-backend.conf
         DESTINATION /lib/systemd/system/pdns.service.d)
 install(FILES ${spf_deploy_dir}/pdns/spf-backend.conf
