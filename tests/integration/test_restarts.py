@@ -107,8 +107,10 @@ class SystemdCase(unittest.TestCase):
               file=sys.stderr)
         return servfail
 
-    def assert_nothing_failed(self, counts):
+    def assert_nothing_failed(self, counts, worst=None):
         self.assertEqual(counts["codes"].get("SERVFAIL", 0), 0, counts)
+        if worst is not None:  # well inside pdns's timeout (2000 ms)
+            self.assertLess(worst, 1.5, counts)
         self.assertEqual(counts["lost"], 0, counts)
         self.assertEqual(set(counts["codes"]) - {"NOERROR", "NXDOMAIN"}, set(), counts)
         self.assertEqual(self.pdns.dig_short(harness.APEX), [f'"{self.txt}"'])
@@ -126,7 +128,7 @@ class TestRestartUnix(SystemdCase):
         counts, worst, took = self.under_load(lambda: statuses.append(self.systemd.restart()))
         self.report("restart (SIGTERM + start)", counts, worst, took)
         self.assertEqual(statuses, [0])
-        self.assert_nothing_failed(counts)
+        self.assert_nothing_failed(counts, worst)
         self.assert_adopted()
         self.assertRegex(self.systemd.log(), r"event=ready .*unix=systemd .*admin=systemd")
         self.assertIn("READY=1", [state for _, _, state in self.systemd.states])
@@ -141,7 +143,7 @@ class TestRestartUnix(SystemdCase):
         argv = [upgraded, *self.backend.argv()[1:]]
         counts, worst, took = self.under_load(lambda: self.systemd.restart(argv))
         self.report("upgrade (restart into a copy of the binary)", counts, worst, took)
-        self.assert_nothing_failed(counts)
+        self.assert_nothing_failed(counts, worst)
         self.assert_adopted()
         with open(f"/proc/{self.systemd.proc.pid}/cmdline", "rb") as f:
             self.assertEqual(f.read().split(b"\0")[0].decode(), upgraded)
@@ -219,6 +221,7 @@ class TestRealUnits(unittest.TestCase):
         self.backend.write_config()
         self.install_units()
         self.addCleanup(self.remove_units)
+        self.systemctl("start", f"{self.unit}.socket")
         self.systemctl("start", f"{self.unit}.service")
         self.pdns = harness.Pdns(self.work, self.backend.connection_string("unix"))
         self.addCleanup(self.pdns.stop)
