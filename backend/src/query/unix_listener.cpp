@@ -62,10 +62,10 @@ class unix_session final : public closable, public std::enable_shared_from_this<
 
     void start() {
         id_ = connections_->add(weak_from_this());
-        if (id_ != 0)
+        if (id_ != 0) {
             request_metrics::global().connection_opened(connector::unix_socket);
-        if (id_ != 0)
             stored_.keep(socket_.native_handle(), connection_kind::unix_socket);
+        }
         asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
             if (self->id_ == 0) {
                 self->let_go(); // stopping already: an adopted connection stays stored
