@@ -19,11 +19,14 @@ The worst latency and the counts are printed. Run alone:
     SPF_SIGKILL_RUNS=20 /usr/bin/python3 tests/integration/test_restarts.py TestSigkillLoop
 """
 
+import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
 import unittest
 
@@ -147,6 +150,53 @@ class TestRestartUnix(SystemdCase):
         self.assert_adopted()
         with open(f"/proc/{self.systemd.proc.pid}/cmdline", "rb") as f:
             self.assertEqual(f.read().split(b"\0")[0].decode(), upgraded)
+
+
+class TestPartialRequest(unittest.TestCase):
+    """A request the old process has read only in part when SIGTERM comes: it reads it to
+    its end and answers it, and what the client writes after it is answered by the new
+    process on the same connection."""
+
+    def setUp(self):
+        harness.require_binary()
+        self.work = harness.Workdir(f"{type(self).__name__}.{self._testMethodName}")
+        self.backend = harness.Backend(self.work, zones={ZONE_FILE: load.zone_text(SENDERS_A)},
+                                       log_level="debug")
+        self.backend.write_config()
+        held = fake_systemd.unix_listener(self.backend.socket_path)
+        self.systemd = fake_systemd.FakeSystemd(self.work, self.backend.argv(),
+                                                [("pdns-unix", held)], cwd=self.backend.dir)
+        self.addCleanup(self.systemd.close)
+        self.systemd.start()
+
+    def test_partial_request_across_a_restart(self):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
+            c.settimeout(5)
+            c.connect(self.backend.socket_path)
+            reader = c.makefile("rb")
+            c.sendall(b'{"method": "initialize", "parameters": {}}\n')
+            self.assertEqual(json.loads(reader.readline()), {"result": True})
+            old_pid = self.systemd.proc.pid
+            c.sendall(b'{"method": "getAllDomains",')
+            time.sleep(0.2)  # read by the old process
+            restart = threading.Thread(target=self.systemd.restart)
+            restart.start()
+            time.sleep(0.3)  # the old process now waits for the rest of the request
+            c.sendall(b' "parameters": {}}\n'
+                      b'{"method": "lookup", "parameters": {"qname": "spf.connectoor.com.", '
+                      b'"qtype": "TXT"}}\n')
+            domains = json.loads(reader.readline())
+            txt = json.loads(reader.readline())
+            restart.join(timeout=15)
+        self.assertEqual([d["zone"] for d in domains["result"]], [f"{harness.APEX}."])
+        self.assertEqual([r["qtype"] for r in txt["result"]], ["TXT"])
+        self.assertNotEqual(self.systemd.proc.pid, old_pid)
+        self.assertRegex(self.systemd.log(), r"event=ready .*adopted_connections=1")
+        with open(self.systemd.log_paths[0], encoding="utf-8") as f:
+            old_log = f.read()
+        self.assertRegex(old_log, r"event=unix_connection_handed_over name=unix-conn-1")
+        # The old process let go after getAllDomains, so the lookup was the new one's.
+        self.assertNotRegex(self.systemd.log(), r"unix_connection_closed")
 
 
 class TestSigkillLoop(SystemdCase):
