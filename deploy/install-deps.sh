@@ -18,6 +18,8 @@ packages=(
     libldns-dev
     # the DMARC check's organizational domain (RFC 7489 §3.2): libpsl and the public suffix list
     libpsl-dev publicsuffix
+    # sockets from systemd, sd_notify and the file descriptor store
+    libsystemd-dev
     # the real name server and its two backends used by try.sh and the integration tests
     pdns-server pdns-backend-remote pdns-backend-bind
     # DNS clients (dig, kdig) and the independent SPF judge (pyspf + dnspython)
