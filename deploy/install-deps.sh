@@ -16,6 +16,10 @@ packages=(
     libtomlplusplus-dev doctest-dev
     # spfctl probe asks DNS through ldns
     libldns-dev
+    # the DMARC check's organizational domain (RFC 7489 §3.2): libpsl and the public suffix list
+    libpsl-dev publicsuffix
+    # sockets from systemd, sd_notify and the file descriptor store
+    libsystemd-dev
     # the real name server and its two backends used by try.sh and the integration tests
     pdns-server pdns-backend-remote pdns-backend-bind
     # DNS clients (dig, kdig) and the independent SPF judge (pyspf + dnspython)
@@ -42,6 +46,9 @@ packages=(
     # (tests/package/promtool_test.py); a real Prometheus scrapes the backend and pdns
     # (tests/integration/test_monitoring.py)
     prometheus
+    # pyspf's RFC 7208 / RFC 4408 suites (tests/rfc_suite) are read from python3-spf with
+    # python3-yaml (above); the independent DMARC judge (tests/integration/test_dmarc.py)
+    libmail-dmarc-perl
     ca-certificates
 )
 

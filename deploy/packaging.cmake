@@ -17,7 +17,7 @@
 #       The zone file is the one committed at HEAD, never the working tree's edit: the
 #       package ships the initial zone, production keeps its own under configuration
 #       management (deploy/package/release-info.sh).
-#   /lib/systemd/system/spf-backend.service                        the vendor unit folder,
+#   /lib/systemd/system/spf-backend.service, .socket, -admin.socket the vendor unit folder,
 #   /lib/systemd/system/pdns.service.d/spf-backend.conf             as debhelper uses in
 #       Debian 12; /etc/systemd/system stays the admin's, for overrides of both.
 #   /usr/share/spf-backend/pdns.d/spf-backend.conf
@@ -46,7 +46,10 @@ set(spf_deploy_dir ${CMAKE_CURRENT_LIST_DIR})
 
 # ---- settings, units, pdns drop-in ------------------------------------------------------
 install(FILES ${spf_deploy_dir}/etc/backend.toml DESTINATION /etc/spf-backend)
-install(FILES ${spf_deploy_dir}/systemd/spf-backend.service DESTINATION /lib/systemd/system)
+install(FILES ${spf_deploy_dir}/systemd/spf-backend.service
+              ${spf_deploy_dir}/systemd/spf-backend.socket
+              ${spf_deploy_dir}/systemd/spf-backend-admin.socket
+        DESTINATION /lib/systemd/system)
 install(FILES ${spf_deploy_dir}/systemd/pdns.service.d/spf-backend.conf
         DESTINATION /lib/systemd/system/pdns.service.d)
 install(FILES ${spf_deploy_dir}/pdns/spf-backend.conf

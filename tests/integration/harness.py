@@ -643,6 +643,21 @@ class StackTestCase(unittest.TestCase):
         cls.pdns.start(probe=cls.probe)
 
 
+def point_dnspython_at(test_class, port):
+    """pyspf resolves through dnspython's default resolver: make that ask 127.0.0.1:port only,
+    never /etc/resolv.conf, until the class is done."""
+    import dns.resolver  # python3-dnspython; only the tests that judge with pyspf need it
+
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers = ["127.0.0.1"]
+    resolver.port = port
+    resolver.timeout = 3
+    resolver.lifetime = 5
+    test_class.addClassCleanup(setattr, dns.resolver, "default_resolver",
+                               dns.resolver.default_resolver)
+    dns.resolver.default_resolver = resolver
+
+
 def spfctl_binary():
     """spfctl is built next to spf-backend."""
     return os.path.join(os.path.dirname(SETTINGS.binary), "spfctl")

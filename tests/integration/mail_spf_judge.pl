@@ -13,25 +13,14 @@ use strict;
 use warnings;
 
 use Mail::SPF;
-use Net::DNS::Resolver;
+use File::Basename qw(dirname);
+use lib dirname(__FILE__);
+use LoopbackResolver qw(loopback_resolver);
 
 my $port = shift @ARGV;
 die "usage: $0 PORT < 'ip sender helo' lines\n" unless defined $port && $port =~ /^\d+$/;
 
-my $resolver = Net::DNS::Resolver->new(
-    nameservers => ['127.0.0.1'],
-    port        => $port,
-    retry       => 1,
-    retrans     => 1,
-    udp_timeout => 3,
-    tcp_timeout => 3,
-    defnames    => 0,
-    dnsrch      => 0,
-);
-# Guard: nothing (environment, resolv.conf) may add another name server.
-my @servers = $resolver->nameservers;
-die "resolver would ask @servers, not 127.0.0.1 only\n"
-    unless @servers == 1 && $servers[0] eq '127.0.0.1';
+my $resolver = loopback_resolver($port);
 
 my $server = Mail::SPF::Server->new(dns_resolver => $resolver);
 

@@ -24,7 +24,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
 
 
 def read_sources(root):
-    """{path as included ("zone/snapshot.h", "app/spfctl.cpp"): file text}."""
+    """{path as included ("zone/snapshot.h", "app/spfctl/main.cpp"): file text}."""
     files = {}
     for top, prefix in (("backend/src", ""), ("backend/app", "app/")):
         base = os.path.join(root, top)

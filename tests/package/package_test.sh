@@ -127,6 +127,8 @@ expected_files=(
     ./etc/spf-backend/backend.toml
     ./etc/spf-backend/zones/spf.connectoor.com.toml
     ./lib/systemd/system/spf-backend.service
+    ./lib/systemd/system/spf-backend.socket
+    ./lib/systemd/system/spf-backend-admin.socket
     ./lib/systemd/system/pdns.service.d/spf-backend.conf
     ./usr/share/spf-backend/pdns.d/spf-backend.conf
     ./usr/share/doc/spf-backend/delegation.txt
@@ -158,6 +160,7 @@ test_units() {
     mkdir -p "$dir/pdns.service.d"
     sed "s|/usr/bin/spf-backend|$binary|g" "$deploy/systemd/spf-backend.service" \
         >"$dir/spf-backend.service"
+    cp "$deploy/systemd/spf-backend.socket" "$deploy/systemd/spf-backend-admin.socket" "$dir/"
     cp "$pdns_unit" "$dir/pdns.service"
     cp "$deploy/systemd/pdns.service.d/spf-backend.conf" "$dir/pdns.service.d/"
 
@@ -180,8 +183,8 @@ test_units() {
     fi
 
     local out status=0
-    out=$(systemd-analyze verify --man=no "$dir/spf-backend.service" "$dir/pdns.service" 2>&1) ||
-        status=$?
+    out=$(systemd-analyze verify --man=no "$dir/spf-backend.service" "$dir/spf-backend.socket" \
+        "$dir/spf-backend-admin.socket" "$dir/pdns.service" 2>&1) || status=$?
     if ((status != 0)); then
         fail "systemd-analyze verify exited $status"
     fi
@@ -191,24 +194,41 @@ test_units() {
         fail "systemd-analyze verify complained:"
         indent <<<"$out" >&2
     else
-        ok "systemd-analyze verify: spf-backend.service and pdns.service + drop-in are clean"
+        ok "systemd-analyze verify: spf-backend.service, its two sockets and pdns.service + drop-in are clean"
     fi
 
     # What the unit must say (the design, not just the syntax).
     local unit=$deploy/systemd/spf-backend.service key
     # shellcheck disable=SC2016 # $MAINPID is for systemd, not for this shell
-    for key in 'Type=simple' 'User=spf-backend' 'Group=pdns' 'RuntimeDirectory=spf-backend' \
-        'RuntimeDirectoryMode=0750' 'StateDirectory=spf-backend' \
+    for key in 'Type=notify' 'NotifyAccess=main' 'User=spf-backend' 'Group=pdns' \
+        'RuntimeDirectory=spf-backend' 'RuntimeDirectoryMode=0750' \
+        'RuntimeDirectoryPreserve=yes' 'StateDirectory=spf-backend' \
         'ConfigurationDirectory=spf-backend' \
-        'ExecStartPre=/usr/bin/spf-backend --check --config /etc/spf-backend/backend.toml' \
         'ExecStart=/usr/bin/spf-backend --config /etc/spf-backend/backend.toml' \
-        'ExecReload=/bin/kill -HUP $MAINPID' 'Restart=on-failure' 'NoNewPrivileges=yes' \
-        'ProtectSystem=strict' 'CapabilityBoundingSet=' \
+        'ExecReload=/bin/kill -HUP $MAINPID' 'Restart=always' 'RestartSec=100ms' \
+        'FileDescriptorStoreMax=1024' 'Sockets=spf-backend.socket spf-backend-admin.socket' \
+        'NoNewPrivileges=yes' 'ProtectSystem=strict' 'CapabilityBoundingSet=' \
         'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6'; do
         grep -qxF -- "$key" "$unit" || fail "spf-backend.service lacks the line: $key"
     done
-    grep -q '^ExecStartPost=.*-S /run/spf-backend/backend.sock' "$unit" ||
-        fail "spf-backend.service: ExecStartPost does not wait for the socket"
+    # The sockets carry the names the daemon looks for (backend/src/io/passed_fds.h) and
+    # what the production settings say (path, mode, admin address and port).
+    local sock=$deploy/systemd/spf-backend.socket admin_sock=$deploy/systemd/spf-backend-admin.socket
+    for key in 'ListenStream=/run/spf-backend/backend.sock' 'FileDescriptorName=pdns-unix' \
+        'SocketUser=spf-backend' 'SocketGroup=pdns' 'SocketMode=0660' 'RemoveOnStop=yes'; do
+        grep -qxF -- "$key" "$sock" || fail "spf-backend.socket lacks the line: $key"
+    done
+    for key in 'ListenStream=127.0.0.1:8054' 'FileDescriptorName=admin' \
+        'Service=spf-backend.service'; do
+        grep -qxF -- "$key" "$admin_sock" || fail "spf-backend-admin.socket lacks the line: $key"
+    done
+    local name
+    for name in pdns-unix admin; do
+        grep -qF "= \"$name\";" "$source_dir/backend/src/io/passed_fds.h" ||
+            fail "FileDescriptorName=$name is not a name the daemon knows (io/passed_fds.h)"
+    done
+    grep -qx 'port = 8054' "$deploy/etc/backend.toml" ||
+        fail "backend.toml: [admin] port is not spf-backend-admin.socket's 8054"
     local dropin=$deploy/systemd/pdns.service.d/spf-backend.conf
     for key in 'Wants=spf-backend.service' 'After=spf-backend.service'; do
         grep -qxF -- "$key" "$dropin" || fail "pdns drop-in lacks the line: $key"
@@ -508,6 +528,7 @@ test_install() {
     run_dpkg -r spf-backend || fail "dpkg -r"
     [[ $(pkg_status) == config-files ]] || fail "status after remove is '$(pkg_status)'"
     for f in /usr/bin/spf-backend /usr/bin/spfctl /lib/systemd/system/spf-backend.service \
+        /lib/systemd/system/spf-backend.socket /lib/systemd/system/spf-backend-admin.socket \
         /lib/systemd/system/pdns.service.d/spf-backend.conf \
         /usr/share/spf-backend/pdns.d/spf-backend.conf; do
         [[ ! -e $f ]] || fail "$f is still there after dpkg -r"
@@ -524,7 +545,9 @@ test_install() {
     for f in /etc/spf-backend /var/lib/spf-backend /usr/share/doc/spf-backend \
         /usr/share/spf-backend /lib/systemd/system/pdns.service.d/spf-backend.conf \
         /etc/systemd/system/multi-user.target.wants/spf-backend.service \
-        /etc/systemd/system/spf-backend.service; do
+        /etc/systemd/system/sockets.target.wants/spf-backend.socket \
+        /etc/systemd/system/sockets.target.wants/spf-backend-admin.socket \
+        /etc/systemd/system/spf-backend.service /etc/systemd/system/spf-backend.socket; do
         [[ ! -e $f && ! -L $f ]] || fail "$f is still there after dpkg -P"
     done
     local leftovers
@@ -558,6 +581,10 @@ check_installed() {
         fail "$step: /var/lib/spf-backend is not owned by spf-backend"
     [[ -L /etc/systemd/system/multi-user.target.wants/spf-backend.service ]] ||
         fail "$step: the unit is not enabled (multi-user.target.wants symlink)"
+    for f in spf-backend.socket spf-backend-admin.socket; do
+        [[ -L /etc/systemd/system/sockets.target.wants/$f ]] ||
+            fail "$step: $f is not enabled (sockets.target.wants symlink)"
+    done
     local out
     if out=$(/usr/bin/spf-backend --check --config /etc/spf-backend/backend.toml 2>&1); then
         ok "$step: files in place, user, state folder, unit enabled; --check passes"
@@ -585,6 +612,7 @@ restore_machine() {
     if [[ $wants_existed == no ]]; then
         rmdir /etc/systemd/system/multi-user.target.wants 2>/dev/null || true
     fi
+    rmdir /etc/systemd/system/sockets.target.wants 2>/dev/null || true # only when empty
     [[ -n $(pkg_status) && $(pkg_status) != not-installed ]] || rm -f "$install_marker"
 }
 

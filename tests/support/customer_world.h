@@ -25,12 +25,14 @@ inline customer_options ours() {
     return o;
 }
 
-/// good.test includes us; late.test after its `all`; direct.test lists IPs, ptr and +all;
-/// r.test redirects with an `all`; type99.test also has a record of the deprecated type.
+/// good.test includes us (and monitors with DMARC p=none); late.test after its `all`;
+/// direct.test lists IPs, ptr and +all; r.test redirects with an `all`; type99.test also has a
+/// record of the deprecated type.
 inline fake_dns world() {
     fake_dns dns;
     dns.txt("spf.connectoor.com", "v=spf1 ip4:85.10.214.4 ip4:176.9.5.158 ip6:2a01:4f8::/48 ~all");
     dns.txt("good.test", "v=spf1 include:spf.connectoor.com -all");
+    dns.txt("_dmarc.good.test", "v=DMARC1; p=none; rua=mailto:dmarc@good.test");
     dns.txt("late.test", "v=spf1 -all include:spf.connectoor.com");
     dns.txt("direct.test", "v=spf1 ip4:85.10.214.0/24 ptr +all");
     dns.txt("r.test", "v=spf1 ~all redirect=good.test");

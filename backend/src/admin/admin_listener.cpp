@@ -3,6 +3,7 @@
 #include "admin/admin_listener.h"
 
 #include "io/connections.h"
+#include "io/passed_fds.h"
 #include "util/log.h"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -146,19 +147,27 @@ struct admin_listener::impl {
 
 admin_listener::admin_listener(asio::io_context& io, io_threads threads,
                                const admin_listener_config& where, const snapshot_holder& snapshots,
-                               reloader& zones)
+                               reloader& zones, int passed_fd)
     : impl_(std::make_shared<impl>()) {
     impl_->loop = std::make_shared<acceptor_loop<tcp>>(
         io, threads, "admin", admin_max_connections,
-        [&snapshots, &zones](tcp::socket socket, std::shared_ptr<connection_set> connections) {
+        [&snapshots, &zones](tcp::socket socket, std::shared_ptr<connection_set> connections,
+                             std::string /*stored_as: admin connections are never stored*/) {
             std::make_shared<admin_session>(std::move(socket), std::move(connections), snapshots,
                                             zones)
                 ->start();
         });
+    auto& acceptor = impl_->loop->acceptor();
+    if (passed_fd >= 0) {
+        beast::error_code ec;
+        const auto protocol = socket_family(passed_fd) == AF_INET6 ? tcp::v6() : tcp::v4();
+        if (acceptor.assign(protocol, passed_fd, ec); ec)
+            throw std::runtime_error("cannot use the admin socket systemd passed: " + ec.message());
+        return;
+    }
     const std::string label = where.address + ":" + std::to_string(where.port);
     try {
         const tcp::endpoint endpoint(asio::ip::make_address(where.address), where.port);
-        auto& acceptor = impl_->loop->acceptor();
         acceptor.open(endpoint.protocol());
         acceptor.set_option(asio::socket_base::reuse_address(true));
         acceptor.bind(endpoint);

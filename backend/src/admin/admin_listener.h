@@ -33,11 +33,12 @@ bool admin_get_takes_long(std::string_view target);
 std::string reload_reply_json(const reload_outcome& outcome, const snapshot* served);
 
 /// Loopback HTTP endpoint for operators and monitoring; one request per connection.
+/// With `passed_fd` (a listening socket from systemd) it serves that and binds nothing.
 class admin_listener {
   public:
     admin_listener(boost::asio::io_context& io, io_threads threads,
                    const admin_listener_config& where, const snapshot_holder& snapshots,
-                   reloader& zones);
+                   reloader& zones, int passed_fd = -1);
     ~admin_listener();
     void start();
     void stop();

@@ -95,10 +95,119 @@ std::string fill(const char* text, const customer_report& r) {
     return out;
 }
 
-} // namespace
+struct dmarc_texts {
+    const char* intro;      // %d: the domain
+    const char* blocks;     // %p: the policy; our mail is quarantined or refused
+    const char* fix_spf;    // the reason: SPF does not pass; the record above fixes it
+    const char* unaligned;  // the reason: our envelope domain is not theirs
+    const char* missing;    // no record: start with p=none
+    const char* multiple;   // %r: where; several records
+    const char* syntax;     // %s: the mistakes
+    const char* pct;        // %n: the pct
+    const char* dmarc_wait; // how long it takes
+};
 
-std::string customer_advice(const customer_report& r, advice_language language) {
-    const texts& t = language == advice_language::de ? german : english;
+constexpr dmarc_texts german_dmarc{
+    "DMARC: Ihre DMARC-Richtlinie (TXT-Eintrag unter _dmarc.%d) sagt Empfängern, was mit Mails "
+    "geschehen soll, die weder über SPF noch über DKIM zu Ihrer Domain passen.\n",
+    "Dringend: Ihre Richtlinie p=%p gilt derzeit auch für Mails, die Connectoor in Ihrem Namen "
+    "versendet. Google Mail, Yahoo, GMX, Web.de und andere legen diese Mails deshalb in den "
+    "Spam-Ordner oder nehmen sie gar nicht an.\n",
+    "Der Grund: unsere Server bestehen die SPF-Prüfung Ihrer Domain nicht. Übernehmen Sie den "
+    "unten genannten SPF-Eintrag; danach gelten unsere Mails als bestätigt. Wenn Ihnen das "
+    "lieber ist, setzen Sie die Richtlinie nur so lange auf p=none, bis der SPF-Eintrag "
+    "wirkt.\n",
+    "Der Grund: unsere Mails tragen im Umschlag (Return-Path) unsere eigene Domain, die nicht zu "
+    "Ihrer passt. Bitte sprechen Sie mit unserem Support über eine Absender-Domain unterhalb "
+    "von %d oder eine DKIM-Signatur für Ihre Domain.\n",
+    "Ihre Domain hat keinen DMARC-Eintrag; große Postfachanbieter erwarten einen. Legen Sie "
+    "zunächst einen Eintrag an, der nur beobachtet (Name \"_dmarc\" bzw. _dmarc.%d.):\n\n"
+    "    _dmarc.%d. IN TXT \"v=DMARC1; p=none; rua=mailto:dmarc@%d\"\n\n"
+    "Die Adresse hinter rua= erhält tägliche Berichte; es muss sie geben.\n",
+    "Unter _dmarc.%r gibt es mehrere DMARC-Einträge; Empfänger ignorieren dann alle. Löschen "
+    "Sie alle bis auf einen.\n",
+    "Ihr DMARC-Eintrag enthält Fehler (%s). Korrigieren Sie ihn; ein gültiger Eintrag beginnt "
+    "mit \"v=DMARC1; p=\" und einer der Richtlinien none, quarantine oder reject.\n",
+    "Mit pct=%n gilt Ihre Richtlinie derzeit nur für %n Prozent der nicht bestätigten Mails "
+    "(schrittweise Einführung). Erhöhen Sie erst auf 100, wenn unsere Mails die Prüfung "
+    "bestehen.\n",
+    "Auch Änderungen am DMARC-Eintrag können bis zu 24 Stunden brauchen.\n"};
+
+constexpr dmarc_texts english_dmarc{
+    "DMARC: your DMARC policy (the TXT record at _dmarc.%d) tells receivers what to do with "
+    "mail that matches your domain neither through SPF nor through DKIM.\n",
+    "Urgent: your policy p=%p currently applies to the mail Connectoor sends on your behalf "
+    "too. Google Mail, Yahoo, GMX, Web.de and others therefore put it into the spam folder or "
+    "refuse it.\n",
+    "The reason: our servers do not pass your domain's SPF check. Publish the SPF record below; "
+    "then our mail counts as authenticated. If you prefer, relax the policy to p=none only "
+    "until the SPF record is in effect.\n",
+    "The reason: our mail carries our own domain in its envelope (Return-Path), which does not "
+    "match yours. Please ask our support about an envelope domain below %d or a DKIM "
+    "signature for your domain.\n",
+    "Your domain has no DMARC record; large mailbox providers expect one. Start with a record "
+    "that only monitors (name \"_dmarc\", i.e. _dmarc.%d.):\n\n"
+    "    _dmarc.%d. IN TXT \"v=DMARC1; p=none; rua=mailto:dmarc@%d\"\n\n"
+    "The address after rua= receives daily reports; it must exist.\n",
+    "There are several DMARC records at _dmarc.%r; receivers then ignore all of them. Delete "
+    "all but one.\n",
+    "Your DMARC record has mistakes (%s). Correct it; a valid record starts with "
+    "\"v=DMARC1; p=\" and one of the policies none, quarantine or reject.\n",
+    "With pct=%n your policy applies to only %n percent of unauthenticated mail (a gradual "
+    "roll-out). Raise it to 100 only once our mail passes.\n",
+    "Changes to the DMARC record can take up to 24 hours as well.\n"};
+
+bool has_dmarc(const customer_report& r, std::string_view code) {
+    return std::any_of(r.dmarc.problems.begin(), r.dmarc.problems.end(),
+                       [&](const customer_problem& p) { return p.code == code; });
+}
+
+std::string replaced(std::string text, std::string_view key, const std::string& value) {
+    for (std::size_t pos = 0; (pos = text.find(key, pos)) != std::string::npos; pos += value.size())
+        text.replace(pos, key.size(), value);
+    return text;
+}
+
+std::string fill_dmarc(const char* text, const customer_report& r) {
+    const dmarc_report& d = r.dmarc;
+    std::string out = replaced(text, "%d", r.domain);
+    out = replaced(out, "%r", d.record_domain);
+    out = replaced(out, "%p", d.policy ? std::string(policy_name(*d.policy)) : "none");
+    out = replaced(out, "%n", d.record ? std::to_string(d.record->pct) : "100");
+    std::string mistakes;
+    if (d.record)
+        for (const std::string& e : d.record->errors)
+            mistakes += (mistakes.empty() ? "" : "; ") + e;
+    return replaced(out, "%s", mistakes);
+}
+
+// The most urgent thing, so it comes first: the policy keeps our mail out, and why.
+std::string urgent_advice(const customer_report& r, const dmarc_texts& t) {
+    if (!has_dmarc(r, "dmarc_blocks_our_mail"))
+        return "";
+    return fill_dmarc(t.intro, r) + fill_dmarc(t.blocks, r) +
+           fill_dmarc(r.dmarc.envelope_domain == r.domain ? t.fix_spf : t.unaligned, r) + "\n";
+}
+
+// The rest of the DMARC part, for the other problems found; empty when there are none.
+std::string dmarc_advice(const customer_report& r, const dmarc_texts& t) {
+    const bool urgent = has_dmarc(r, "dmarc_blocks_our_mail");
+    if (r.dmarc.problems.size() == (urgent ? 1u : 0u))
+        return "";
+    std::string out = urgent ? "" : fill_dmarc(t.intro, r) + "\n";
+    if (has_dmarc(r, "dmarc_missing"))
+        out += fill_dmarc(t.missing, r);
+    if (has_dmarc(r, "dmarc_multiple"))
+        out += fill_dmarc(t.multiple, r);
+    if (has_dmarc(r, "dmarc_syntax"))
+        out += fill_dmarc(t.syntax, r);
+    if (has_dmarc(r, "dmarc_pct"))
+        out += fill_dmarc(t.pct, r);
+    return out + fill_dmarc(t.dmarc_wait, r);
+}
+
+// The SPF part: the record to publish, what else to delete or fix, propagation.
+std::string spf_advice(const customer_report& r, const texts& t) {
     std::string out = fill(t.intro, r) + "\n";
     out += fill(r.spf_records.empty() ? t.add : t.replace, r);
     out += "\n    " + r.domain + ". IN TXT \"" + r.suggested_record + "\"\n\n";
@@ -116,6 +225,16 @@ std::string customer_advice(const customer_report& r, advice_language language) 
         out += fill(t.plus_all, r);
     out += fill(t.propagation, r);
     return out;
+}
+
+} // namespace
+
+std::string customer_advice(const customer_report& r, advice_language language) {
+    const bool de = language == advice_language::de;
+    const dmarc_texts& dt = de ? german_dmarc : english_dmarc;
+    const std::string spf = r.change_needed ? spf_advice(r, de ? german : english) : "";
+    const std::string dmarc = dmarc_advice(r, dt);
+    return urgent_advice(r, dt) + spf + (spf.empty() || dmarc.empty() ? "" : "\n") + dmarc;
 }
 
 } // namespace spfd

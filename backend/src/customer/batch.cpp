@@ -90,9 +90,26 @@ read_domain_list(const std::filesystem::path& path) {
     return out;
 }
 
+namespace {
+
+// The worst DMARC outcome over our senders, then the DMARC problem codes:
+// "reject: dmarc_blocks_our_mail", "no policy: dmarc_missing", "pass".
+std::string dmarc_column(const customer_report& r) {
+    if (!r.dns_error.empty())
+        return "";
+    if (!r.dmarc.dns_error.empty())
+        return "dns_error";
+    std::string codes;
+    for (const customer_problem& p : r.dmarc.problems)
+        codes += (codes.empty() ? "" : ";") + p.code;
+    return r.dmarc.worst_outcome() + (codes.empty() ? "" : ": " + codes);
+}
+
+} // namespace
+
 std::string batch_csv(const std::vector<customer_report>& reports) {
     std::string out = "domain,exit_code,records,include_present,include_reached,all_pass,"
-                      "lookups,void_lookups,problems,suggested_record\n";
+                      "lookups,void_lookups,problems,suggested_record,dmarc\n";
     for (const customer_report& r : reports) {
         std::string codes;
         for (const customer_problem& p : r.problems)
@@ -105,7 +122,8 @@ std::string batch_csv(const std::vector<customer_report>& reports) {
                "," + (r.include_reached ? "yes" : "no") + "," + (r.all_pass() ? "yes" : "no") +
                "," + std::to_string(r.max_lookups) + "," + std::to_string(r.max_void_lookups) +
                "," + csv_field(codes) + "," +
-               csv_field(r.dns_error.empty() ? r.suggested_record : "") + "\n";
+               csv_field(r.dns_error.empty() ? r.suggested_record : "") + "," +
+               csv_field(dmarc_column(r)) + "\n";
     }
     return out;
 }

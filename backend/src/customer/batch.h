@@ -37,7 +37,8 @@ read_domain_list(const std::filesystem::path& path);
 
 /// One header line, then one line per domain: domain, exit code, records, include present
 /// and reached, all pass, lookups, void lookups, problem codes (`;`-separated), the
-/// suggested record (RFC 4180 quoting).
+/// suggested record, DMARC (the worst outcome for our senders, then the DMARC problem
+/// codes after ": ") (RFC 4180 quoting).
 std::string batch_csv(const std::vector<customer_report>& reports);
 /// A JSON array of customer_json() objects.
 std::string batch_json(const std::vector<customer_report>& reports);

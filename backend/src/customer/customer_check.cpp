@@ -150,7 +150,7 @@ bool customer_report::all_pass() const {
 int customer_report::exit_code() const {
     if (!dns_error.empty())
         return 2;
-    return all_pass() && problems.empty() ? 0 : 1;
+    return all_pass() && problems.empty() && !dmarc.blocks_our_mail() ? 0 : 1;
 }
 
 std::string suggest_record(const std::string& record, const std::string& apex) {
@@ -255,6 +255,7 @@ void evaluate_senders(customer_report& r, const customer_options& o, spf_resolve
         req.ip = s.ip;
         req.sender = o.local_part + "@" + r.domain;
         req.helo = o.helo;
+        req.receiver = o.receiver;
         sender_verdict v{s, check_host(dns, req, r.domain), false};
         for (const spf_include_visit& i : v.evaluation.includes)
             if (i.domain == r.apex)
@@ -317,6 +318,15 @@ void report_failing_senders(customer_report& r) {
         add(r, "sender_not_pass", "our " + addresses + " get " + outcome);
 }
 
+// What the customer's DMARC policy does to mail from each of our senders.
+void judge_dmarc(customer_report& r, const customer_options& o, spf_resolver& dns) {
+    std::vector<dmarc_sender> senders;
+    for (const sender_verdict& v : r.verdicts)
+        senders.push_back({v.sender.label, v.sender.ip, v.evaluation.result, false, ""});
+    const dmarc_setting setting{o.envelope_domain, o.helo, o.local_part, o.receiver};
+    r.dmarc = check_dmarc(dns, r.domain, setting, std::move(senders));
+}
+
 } // namespace
 
 customer_report check_customer(spf_resolver& dns, const customer_options& o,
@@ -333,6 +343,7 @@ customer_report check_customer(spf_resolver& dns, const customer_options& o,
     judge_include(r);
     judge_limits(r);
     report_failing_senders(r);
+    judge_dmarc(r, o, cache);
 
     const std::string current = r.spf_records.empty() ? "" : primary_record(r);
     r.change_needed = !(r.spf_records.size() == 1 && r.all_pass() && r.include_reached);

@@ -6,6 +6,8 @@
 // each of our networks, lists the problems and builds the record the customer should
 // publish. Pure apart from the resolver.
 
+#include "customer/dmarc_check.h"
+#include "customer/problem.h"
 #include "net/ip_network.h"
 #include "spf/check_host.h"
 
@@ -29,13 +31,12 @@ struct customer_options {
     std::vector<ip_network> networks;        ///< what our zone serves
     std::string helo = "mail.connectoor.com";
     std::string local_part = "postmaster"; ///< MAIL FROM is local_part@domain
-};
-
-/// One thing wrong with, or worth changing in, the customer's setup.
-struct customer_problem {
-    std::string code;    ///< stable, for tools: "include_missing", "plus_all", …
-    std::string message; ///< for the operator, English
-    std::string term;    ///< the term it is about, where there is one (syntax errors)
+    /// %{r} in explanations (RFC 7208 §7.3): the receiving host; "unknown" as the RFC says
+    /// when there is none to name.
+    std::string receiver = "unknown";
+    /// The envelope sender domain of our mail for DMARC alignment (dmarc_setting): empty for
+    /// the customer's own domain.
+    std::string envelope_domain;
 };
 
 struct sender_verdict {
@@ -59,9 +60,15 @@ struct customer_report {
     std::vector<customer_problem> problems;
     std::string suggested_record; ///< what to publish (== the record when nothing changes)
     bool change_needed = true;
+    dmarc_report dmarc; ///< the DMARC policy and what it does to our mail
+
+    /// The administrator has something to do: the SPF record or the DMARC part.
+    bool action_needed() const { return change_needed || !dmarc.problems.empty(); }
 
     bool all_pass() const;
-    /// 0 every address passes and no problem, 1 otherwise, 2 the lookup itself failed.
+    /// 0 every address passes, no SPF problem, and DMARC does not keep our mail out; 1
+    /// otherwise; 2 the lookup itself failed. Other DMARC problems (none published, syntax,
+    /// several records, pct) are reported without changing it.
     int exit_code() const;
 };
 

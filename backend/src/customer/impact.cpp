@@ -13,21 +13,12 @@
 namespace spfd {
 namespace {
 
-std::string_view type_name(dns_type t) {
-    switch (t) {
-    case dns_type::a:
-        return "A";
-    case dns_type::aaaa:
-        return "AAAA";
-    case dns_type::mx:
-        return "MX";
-    case dns_type::ptr:
-        return "PTR";
-    case dns_type::spf:
-        return "SPF";
-    default:
-        return "TXT";
-    }
+std::string dmarc_outcome(const customer_report& r, std::size_t sender) {
+    return sender < r.dmarc.senders.size() ? r.dmarc.senders[sender].outcome : "";
+}
+
+bool blocked(const std::string& outcome) {
+    return outcome == "quarantine" || outcome == "reject";
 }
 
 bool contains(const std::vector<ip_network>& list, const ip_network& n) {
@@ -61,10 +52,11 @@ void compare_reports(impact_report& r, const customer_report& before, const cust
     for (std::size_t i = 0; i < before.verdicts.size() && i < after.verdicts.size(); ++i) {
         const sender_verdict& b = before.verdicts[i];
         const sender_verdict& a = after.verdicts[i];
-        if (b.evaluation.result == a.evaluation.result)
+        const std::string dmarc_b = dmarc_outcome(before, i), dmarc_a = dmarc_outcome(after, i);
+        if (b.evaluation.result == a.evaluation.result && dmarc_b == dmarc_a)
             continue;
         r.changes.push_back({before.domain, b.sender, b.evaluation.result, a.evaluation.result,
-                             sender_status(b.sender, current, proposed)});
+                             sender_status(b.sender, current, proposed), dmarc_b, dmarc_a});
     }
 }
 
@@ -101,7 +93,7 @@ dns_lookup snapshot_resolver::lookup(const std::string& name, dns_type type) {
     }
     for (const boost::json::value& rr : result.as_array()) {
         const auto& o = rr.as_object();
-        if (o.at("qtype").as_string() != type_name(type))
+        if (o.at("qtype").as_string() != dns_type_name(type))
             continue;
         const std::string content(o.at("content").as_string());
         out.records.push_back(type == dns_type::txt || type == dns_type::spf
@@ -124,13 +116,28 @@ std::shared_ptr<const snapshot> compile_proposed_zone(const std::filesystem::pat
     return std::make_shared<const snapshot>(std::move(zones));
 }
 
+bool impact_change::starts_failing_dmarc() const {
+    return !blocked(dmarc_before) && blocked(dmarc_after);
+}
+
 int impact_report::exit_code() const {
     if (!errors.empty())
         return 2;
     return std::any_of(changes.begin(), changes.end(),
-                       [](const impact_change& c) { return c.status == "kept" && c.loses_pass(); })
+                       [](const impact_change& c) {
+                           return c.status == "kept" &&
+                                  (c.loses_pass() || c.starts_failing_dmarc());
+                       })
                ? 1
                : 0;
+}
+
+std::vector<std::string> impact_report::dmarc_failing_customers() const {
+    std::vector<std::string> out;
+    for (const impact_change& c : changes)
+        if (c.starts_failing_dmarc() && (out.empty() || out.back() != c.domain))
+            out.push_back(c.domain);
+    return out;
 }
 
 impact_report assess_impact(const std::vector<std::string>& domains,
@@ -172,12 +179,21 @@ std::string impact_text(const impact_report& r) {
                                                   : "changes";
         lose += c.loses_pass();
         gain += c.gains_pass();
-        lines += "  " + c.domain + ": " + c.sender.label + " (" + c.status + ") " + what + ": " +
-                 std::string(result_name(c.before)) + " -> " + std::string(result_name(c.after)) +
-                 (c.status == "kept" && c.loses_pass() ? "  <-- unexpected" : "") + "\n";
+        lines +=
+            "  " + c.domain + ": " + c.sender.label + " (" + c.status + ") " + what + ": " +
+            std::string(result_name(c.before)) + " -> " + std::string(result_name(c.after)) +
+            (c.dmarc_before != c.dmarc_after ? "; DMARC " + c.dmarc_before + " -> " + c.dmarc_after
+                                             : "") +
+            (c.status == "kept" && (c.loses_pass() || c.starts_failing_dmarc()) ? "  <-- unexpected"
+                                                                                : "") +
+            "\n";
     }
+    std::string failing;
+    for (const std::string& d : r.dmarc_failing_customers())
+        failing += (failing.empty() ? "" : ", ") + d;
     std::string out = std::to_string(r.customers) + " customers: " + std::to_string(lose) +
                       " address results lose a pass, " + std::to_string(gain) + " gain one\n" +
+                      (failing.empty() ? "" : "  would start failing DMARC: " + failing + "\n") +
                       lines;
     for (const std::string& e : r.errors)
         out += "  not judged: " + e + "\n";
@@ -194,12 +210,18 @@ std::string impact_json(const impact_report& r) {
                                               {"before", std::string(result_name(c.before))},
                                               {"after", std::string(result_name(c.after))},
                                               {"loses_pass", c.loses_pass()},
-                                              {"gains_pass", c.gains_pass()}});
+                                              {"gains_pass", c.gains_pass()},
+                                              {"dmarc_before", c.dmarc_before},
+                                              {"dmarc_after", c.dmarc_after},
+                                              {"starts_failing_dmarc", c.starts_failing_dmarc()}});
     boost::json::array errors(r.errors.begin(), r.errors.end());
-    return boost::json::serialize(boost::json::object{{"customers", r.customers},
-                                                      {"exit_code", r.exit_code()},
-                                                      {"changes", std::move(changes)},
-                                                      {"errors", std::move(errors)}});
+    const std::vector<std::string> failing = r.dmarc_failing_customers();
+    return boost::json::serialize(boost::json::object{
+        {"customers", r.customers},
+        {"exit_code", r.exit_code()},
+        {"changes", std::move(changes)},
+        {"dmarc_failing_customers", boost::json::array(failing.begin(), failing.end())},
+        {"errors", std::move(errors)}});
 }
 
 } // namespace spfd

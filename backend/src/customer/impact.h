@@ -41,16 +41,23 @@ struct impact_change {
     spf_result before = spf_result::none, after = spf_result::none;
     /// "kept" (in the zone now and in the proposal), "added" or "removed"
     std::string status;
+    /// What the customer's DMARC policy does to the address's mail (dmarc_sender::outcome).
+    std::string dmarc_before, dmarc_after;
     bool loses_pass() const { return before == spf_result::pass && after != spf_result::pass; }
     bool gains_pass() const { return before != spf_result::pass && after == spf_result::pass; }
+    /// Its mail would start being quarantined or refused under the customer's DMARC policy.
+    bool starts_failing_dmarc() const;
 };
 
 struct impact_report {
     std::vector<impact_change> changes; ///< in domain order, then address order
     std::vector<std::string> errors;    ///< domains that could not be judged (DNS errors)
     std::size_t customers = 0;
-    /// 0 no kept address loses a pass anywhere, 1 some does, 2 a domain could not be judged.
+    /// 0 no kept address loses a pass or starts failing DMARC anywhere, 1 some does, 2 a
+    /// domain could not be judged.
     int exit_code() const;
+    /// The customers for whom some address starts failing DMARC, in order.
+    std::vector<std::string> dmarc_failing_customers() const;
 };
 
 /// Evaluates every domain with `current` and with `proposed` networks (addresses of both)

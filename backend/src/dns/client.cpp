@@ -214,6 +214,24 @@ dns_response dns_query(const dns_server& server, const std::string& name, dns_ty
     return out;
 }
 
+std::string_view dns_type_name(dns_type type) {
+    switch (type) {
+    case dns_type::a:
+        return "A";
+    case dns_type::aaaa:
+        return "AAAA";
+    case dns_type::mx:
+        return "MX";
+    case dns_type::ptr:
+        return "PTR";
+    case dns_type::spf:
+        return "SPF";
+    case dns_type::txt:
+        break;
+    }
+    return "TXT";
+}
+
 std::string rcode_name(int rcode) {
     static constexpr std::string_view names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
                                                  "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",

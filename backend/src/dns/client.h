@@ -57,6 +57,9 @@ std::optional<std::string> check_dns_server(const dns_server& server);
 /// literal (a scoped link-local address, a typo) are skipped.
 std::vector<std::string> resolv_conf_servers(std::string_view text);
 
+/// "A", "PTR", "MX", "TXT", "AAAA" or "SPF".
+std::string_view dns_type_name(dns_type type);
+
 /// "NOERROR", "NXDOMAIN", … or "RCODE n".
 std::string rcode_name(int rcode);
 

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "io/connections.h"
 
-#include <vector>
-
 namespace spfd {
 
 bool connection_set::admits() const {
@@ -29,19 +27,26 @@ std::size_t connection_set::size() const {
     return members_.size();
 }
 
-void connection_set::close_all() {
+std::vector<std::shared_ptr<closable>> connection_set::stop_members() {
     std::vector<std::shared_ptr<closable>> open;
-    {
-        std::lock_guard lock(mutex_);
-        stopped_ = true;
-        for (const auto& [id, member] : members_)
-            if (auto alive = member.lock())
-                open.push_back(std::move(alive));
-    }
-    // Outside the lock: a session's destructor takes the lock to remove itself, and the
-    // last reference to a session may be the one held here.
-    for (const auto& member : open)
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    for (const auto& [id, member] : members_)
+        if (auto alive = member.lock())
+            open.push_back(std::move(alive));
+    return open;
+}
+
+// Both act outside the lock: a session's destructor takes the lock to remove itself, and
+// the last reference to a session may be the one held here.
+void connection_set::close_all() {
+    for (const auto& member : stop_members())
         member->close();
+}
+
+void connection_set::hand_over_all() {
+    for (const auto& member : stop_members())
+        member->hand_over();
 }
 
 bool connection_set::may_warn() {

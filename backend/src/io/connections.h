@@ -19,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace spfd {
 
@@ -32,6 +33,10 @@ class closable {
   public:
     virtual ~closable() = default;
     virtual void close() = 0;
+    /// Stop reading at the next request boundary, answer what was read, then let go of the
+    /// connection so that the next process can take it over (the file descriptor store).
+    /// A connection that cannot be handed over just closes.
+    virtual void hand_over() { close(); }
 };
 
 /// The open connections of one listener. Sessions register when they start and leave in
@@ -48,10 +53,15 @@ class connection_set {
     std::size_t size() const;
     /// Refuses new members and closes every current one.
     void close_all();
+    /// Refuses new members and asks every current one to hand itself over.
+    void hand_over_all();
     /// True at most once per second, so that a connection flood logs one line a second.
     bool may_warn();
 
   private:
+    /// Refuses new members; the members still alive.
+    std::vector<std::shared_ptr<closable>> stop_members();
+
     const std::size_t limit_;
     mutable std::mutex mutex_;
     std::unordered_map<std::uint64_t, std::weak_ptr<closable>> members_;
@@ -81,7 +91,10 @@ class acceptor_loop : public std::enable_shared_from_this<acceptor_loop<Protocol
   public:
     using acceptor_type = typename Protocol::acceptor;
     using socket_type = typename Protocol::socket;
-    using session_factory = std::function<void(socket_type, std::shared_ptr<connection_set>)>;
+    /// Starts a session; the name is a stored connection's FDNAME when the session adopts
+    /// one (adopt()), empty for a connection just accepted.
+    using session_factory =
+        std::function<void(socket_type, std::shared_ptr<connection_set>, std::string)>;
 
     acceptor_loop(boost::asio::io_context& io, io_threads threads, std::string transport,
                   std::size_t max_connections, session_factory start_session)
@@ -104,6 +117,43 @@ class acceptor_loop : public std::enable_shared_from_this<acceptor_loop<Protocol
         if (stopped_.exchange(true))
             return;
         connections_->close_all();
+        close_acceptor();
+    }
+
+    /// As stop(), but the connections hand themselves over (closable::hand_over()).
+    void hand_over() {
+        if (stopped_.exchange(true))
+            return;
+        connections_->hand_over_all();
+        close_acceptor();
+    }
+
+    /// Starts a session on a connection accepted by an earlier process, with no limit
+    /// check: pdns had it open before.
+    void adopt(socket_type socket, std::string name) {
+        boost::asio::dispatch(acceptor_.get_executor(), [self = this->shared_from_this(),
+                                                         s = std::move(socket),
+                                                         n = std::move(name)]() mutable {
+            try {
+                self->start_session_(std::move(s), self->connections_, std::move(n));
+            } catch (const std::exception& e) {
+                log_event(log_level::warning, "adopt_failed",
+                          "transport=" + self->transport_ + " reason=" + log_quoted(e.what()));
+            }
+        });
+    }
+
+    /// An executor for a socket that adopt() will take.
+    boost::asio::any_io_executor session_executor() {
+        if (threads_ == io_threads::one)
+            return io_.get_executor();
+        return boost::asio::make_strand(io_);
+    }
+
+  private:
+    // Closing the acceptor only closes our descriptor: a listening socket that systemd
+    // passed in stays open in systemd, and connections keep queueing in its backlog.
+    void close_acceptor() {
         boost::asio::dispatch(acceptor_.get_executor(), [self = this->shared_from_this()] {
             boost::system::error_code ignored;
             self->acceptor_.close(ignored);
@@ -111,7 +161,6 @@ class acceptor_loop : public std::enable_shared_from_this<acceptor_loop<Protocol
         });
     }
 
-  private:
     void accept() {
         if (stopped_ || !acceptor_.is_open())
             return;
@@ -120,12 +169,6 @@ class acceptor_loop : public std::enable_shared_from_this<acceptor_loop<Protocol
             [self = this->shared_from_this()](boost::system::error_code ec, socket_type socket) {
                 self->on_accept(ec, std::move(socket));
             });
-    }
-
-    boost::asio::any_io_executor session_executor() {
-        if (threads_ == io_threads::one)
-            return io_.get_executor();
-        return boost::asio::make_strand(io_);
     }
 
     void on_accept(boost::system::error_code ec, socket_type socket) {
@@ -144,7 +187,7 @@ class acceptor_loop : public std::enable_shared_from_this<acceptor_loop<Protocol
         }
         try {
             if (connections_->admits()) {
-                start_session_(std::move(socket), connections_);
+                start_session_(std::move(socket), connections_, std::string());
             } else {
                 boost::system::error_code ignored;
                 socket.close(ignored);

@@ -4,6 +4,8 @@
 // answer(); it knows nothing about the protocol beyond that.
 #include "io/connections.h"
 #include "io/http_response_head.h"
+#include "io/passed_fds.h"
+#include "io/service_notify.h"
 #include "io/session_watchdog.h"
 #include "query/answer.h"
 #include "query/http_request.h"
@@ -25,6 +27,9 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <utility>
 
 namespace spfd {
 namespace {
@@ -54,12 +59,16 @@ bool is_http_syntax_error(const beast::error_code& ec) {
 
 class http_session final : public closable, public std::enable_shared_from_this<http_session> {
   public:
+    /// `stored_as`: the FDNAME of an adopted connection, already in the store; empty for a
+    /// new one, which start() stores when `notify` is active.
     http_session(tcp::socket socket, std::shared_ptr<connection_set> connections,
-                 const limits_config& limits, const snapshot_holder& snapshots)
+                 const limits_config& limits, const snapshot_holder& snapshots,
+                 service_notify* notify, std::string stored_as)
         : socket_(std::move(socket)),
           watchdog_(socket_.get_executor(), std::min(limits.idle_timeout, limits.request_timeout)),
           connections_(std::move(connections)), limits_(limits), snapshots_(snapshots),
-          buffer_(limits.max_header_bytes + limits.max_body_bytes + first_read_bytes) {
+          buffer_(limits.max_header_bytes + limits.max_body_bytes + first_read_bytes),
+          stored_(notify, std::move(stored_as)) {
         beast::error_code ec;
         const auto peer = socket_.remote_endpoint(ec);
         peer_ = ec ? std::string("unknown") : endpoint_text(peer);
@@ -74,11 +83,13 @@ class http_session final : public closable, public std::enable_shared_from_this<
 
     void start() {
         id_ = connections_->add(weak_from_this());
-        if (id_ != 0)
+        if (id_ != 0) {
             request_metrics::global().connection_opened(connector::http);
+            stored_.keep(socket_.native_handle(), connection_kind::http);
+        }
         asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
             if (self->id_ == 0) {
-                self->shut();
+                self->let_go(); // stopping already: an adopted connection stays stored
                 return;
             }
             self->watchdog_.start(self->weak_from_this(),
@@ -89,6 +100,19 @@ class http_session final : public closable, public std::enable_shared_from_this<
 
     void close() override {
         asio::post(socket_.get_executor(), [self = shared_from_this()] { self->shut(); });
+    }
+
+    // pdns sends one request at a time: a connection waiting for one has its read cancelled
+    // (a read that already took bytes completes with them instead); one inside a request
+    // answers it first, and wait_for_request() then lets go.
+    void hand_over() override {
+        asio::post(socket_.get_executor(), [self = shared_from_this()] {
+            self->handing_over_ = true;
+            if (self->waiting_) {
+                beast::error_code ignored;
+                self->socket_.cancel(ignored);
+            }
+        });
     }
 
     /// The session's one catch point (see guarded()).
@@ -106,12 +130,22 @@ class http_session final : public closable, public std::enable_shared_from_this<
             read_request();
             return;
         }
+        if (handing_over_) {
+            let_go();
+            return;
+        }
         watchdog_.set(session_watchdog::phase::idle, limits_.idle_timeout);
+        waiting_ = true;
         socket_.async_read_some(buffer_.prepare(first_read_bytes),
                                 guarded(shared_from_this(), &http_session::on_first_bytes));
     }
 
     void on_first_bytes(beast::error_code ec, std::size_t bytes) {
+        waiting_ = false;
+        if (ec == asio::error::operation_aborted && handing_over_ && socket_.is_open()) {
+            wait_for_request(); // cancelled by hand_over(), nothing taken
+            return;
+        }
         if (ec) {
             end(ec, "idle");
             return;
@@ -182,7 +216,9 @@ class http_session final : public closable, public std::enable_shared_from_this<
             owned_body_ = error_reply("no zone data loaded");
             body = owned_body_;
         }
-        send(200, body, keep_alive, version);
+        // A connection that cannot be handed over closes after this reply, and says so:
+        // pdns then opens a new one instead of writing into a closed one.
+        send(200, body, keep_alive && !(handing_over_ && !stored_.stored()), version);
     }
 
     /// `body` must stay valid until the write completes: it points into snapshot_ or
@@ -258,10 +294,18 @@ class http_session final : public closable, public std::enable_shared_from_this<
     }
 
     void shut() {
-        beast::error_code ignored;
         watchdog_.stop();
-        socket_.shutdown(tcp::socket::shutdown_both, ignored);
-        socket_.close(ignored);
+        close_for_good(socket_, stored_);
+    }
+
+    /// The end of a hand-over; a connection that is not stored ends as shut() ends it.
+    void let_go() {
+        watchdog_.stop();
+        if (!let_go_of(socket_, stored_)) {
+            shut();
+            return;
+        }
+        log_event(log_level::debug, "http_connection_handed_over", "name=" + stored_.name());
     }
 
     tcp::socket socket_;
@@ -276,11 +320,36 @@ class http_session final : public closable, public std::enable_shared_from_this<
     std::shared_ptr<const snapshot> snapshot_; ///< keeps the reply body alive while writing
     std::string owned_body_;                   ///< error replies and replies computed per query
     std::string peer_;
+    stored_connection stored_;
     std::uint64_t id_ = 0;
     bool keep_alive_ = false; ///< of the reply being written
     bool closing_ = false;
     bool timed_out_ = false;
+    bool waiting_ = false;      ///< for the first byte of a request
+    bool handing_over_ = false; ///< answer the request under way, then let go
 };
+
+/// Opens, binds and listens on the address the settings give; `label` is set to it.
+void bind_endpoint(tcp::acceptor& acceptor, const http_listener_config& where, std::string& label) {
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(where.address, ec);
+    if (ec)
+        throw std::runtime_error("cannot listen on " + where.address + ":" +
+                                 std::to_string(where.port) + ": not an IP address");
+    const tcp::endpoint endpoint(address, where.port);
+    label = endpoint_text(endpoint);
+    const auto fail = [&](const beast::error_code& error) {
+        throw std::runtime_error("cannot listen on " + label + ": " + error.message());
+    };
+    if (acceptor.open(endpoint.protocol(), ec); ec)
+        fail(ec);
+    if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec)
+        fail(ec);
+    if (acceptor.bind(endpoint, ec); ec)
+        fail(ec);
+    if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec)
+        fail(ec);
+}
 
 } // namespace
 
@@ -291,35 +360,27 @@ struct http_listener::impl {
 
 http_listener::http_listener(asio::io_context& io, io_threads threads,
                              const http_listener_config& where, const limits_config& limits,
-                             const snapshot_holder& snapshots)
+                             const snapshot_holder& snapshots, service_sockets systemd)
     : impl_(std::make_shared<impl>()) {
-    beast::error_code ec;
-    const auto address = asio::ip::make_address(where.address, ec);
-    if (ec)
-        throw std::runtime_error("cannot listen on " + where.address + ":" +
-                                 std::to_string(where.port) + ": not an IP address");
-    const tcp::endpoint endpoint(address, where.port);
-    impl_->where = endpoint_text(endpoint);
     impl_->loop = std::make_shared<acceptor_loop<tcp>>(
         io, threads, "http", limits.max_connections,
-        [limits, &snapshots](tcp::socket socket, std::shared_ptr<connection_set> connections) {
+        [limits, &snapshots, notify = systemd.notify](tcp::socket socket,
+                                                      std::shared_ptr<connection_set> connections,
+                                                      std::string stored_as) {
             std::make_shared<http_session>(std::move(socket), std::move(connections), limits,
-                                           snapshots)
+                                           snapshots, notify, std::move(stored_as))
                 ->start();
         });
-
     auto& acceptor = impl_->loop->acceptor();
-    const auto fail = [&](const beast::error_code& error) {
-        throw std::runtime_error("cannot listen on " + impl_->where + ": " + error.message());
-    };
-    if (acceptor.open(endpoint.protocol(), ec); ec)
-        fail(ec);
-    if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec)
-        fail(ec);
-    if (acceptor.bind(endpoint, ec); ec)
-        fail(ec);
-    if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec)
-        fail(ec);
+    beast::error_code ec;
+    if (systemd.listening_fd >= 0) {
+        const int family = socket_family(systemd.listening_fd);
+        if (acceptor.assign(family == AF_INET6 ? tcp::v6() : tcp::v4(), systemd.listening_fd, ec);
+            ec)
+            throw std::runtime_error("cannot use the HTTP socket systemd passed: " + ec.message());
+    } else {
+        bind_endpoint(acceptor, where, impl_->where);
+    }
     // With port 0 the kernel picks one; report what we really listen on.
     if (const auto bound = acceptor.local_endpoint(ec); !ec)
         impl_->where = endpoint_text(bound);
@@ -336,6 +397,21 @@ void http_listener::start() {
 
 void http_listener::stop() {
     impl_->loop->stop();
+}
+
+void http_listener::hand_over() {
+    impl_->loop->hand_over();
+}
+
+void http_listener::adopt(const passed_fd& connection) {
+    tcp::socket socket(impl_->loop->session_executor());
+    beast::error_code ec;
+    const int family = socket_family(connection.fd);
+    if (socket.assign(family == AF_INET6 ? tcp::v6() : tcp::v4(), connection.fd, ec); ec) {
+        ::close(connection.fd);
+        throw std::runtime_error("cannot adopt " + connection.name + ": " + ec.message());
+    }
+    impl_->loop->adopt(std::move(socket), connection.name);
 }
 
 } // namespace spfd

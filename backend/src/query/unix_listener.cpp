@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The unix-socket transport: one JSON request per line in, one JSON reply per line out.
 #include "io/connections.h"
+#include "io/service_notify.h"
 #include "io/session_watchdog.h"
 #include "query/answer.h"
 #include "query/envelope.h"
@@ -17,6 +18,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <sys/socket.h>
@@ -24,6 +26,7 @@
 #include <sys/un.h>
 #include <system_error>
 #include <unistd.h>
+#include <utility>
 
 namespace spfd {
 namespace {
@@ -40,11 +43,15 @@ bool is_blank(std::string_view line) {
 
 class unix_session final : public closable, public std::enable_shared_from_this<unix_session> {
   public:
+    /// `stored_as`: the FDNAME of an adopted connection, already in the store; empty for a
+    /// new one, which start() stores when `notify` is active.
     unix_session(unix_stream::socket socket, std::shared_ptr<connection_set> connections,
-                 const limits_config& limits, const snapshot_holder& snapshots)
+                 const limits_config& limits, const snapshot_holder& snapshots,
+                 service_notify* notify, std::string stored_as)
         : socket_(std::move(socket)),
           watchdog_(socket_.get_executor(), std::min(limits.idle_timeout, limits.request_timeout)),
-          connections_(std::move(connections)), limits_(limits), snapshots_(snapshots) {}
+          connections_(std::move(connections)), limits_(limits), snapshots_(snapshots),
+          stored_(notify, std::move(stored_as)) {}
 
     ~unix_session() override {
         if (id_ != 0) {
@@ -55,11 +62,13 @@ class unix_session final : public closable, public std::enable_shared_from_this<
 
     void start() {
         id_ = connections_->add(weak_from_this());
-        if (id_ != 0)
+        if (id_ != 0) {
             request_metrics::global().connection_opened(connector::unix_socket);
+            stored_.keep(socket_.native_handle(), connection_kind::unix_socket);
+        }
         asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
             if (self->id_ == 0) {
-                self->shut();
+                self->let_go(); // stopping already: an adopted connection stays stored
                 return;
             }
             self->watchdog_.start(self->weak_from_this(),
@@ -70,6 +79,19 @@ class unix_session final : public closable, public std::enable_shared_from_this<
 
     void close() override {
         asio::post(socket_.get_executor(), [self = shared_from_this()] { self->shut(); });
+    }
+
+    // pdns writes one request and waits for its reply, so a connection is either waiting
+    // for a request (then the read is cancelled; a read that already took bytes completes
+    // with them instead) or busy with one, which is answered first (next() sees the flag).
+    void hand_over() override {
+        asio::post(socket_.get_executor(), [self = shared_from_this()] {
+            self->handing_over_ = true;
+            if (self->reading_) {
+                boost::system::error_code ignored;
+                self->socket_.cancel(ignored);
+            }
+        });
     }
 
     /// The session's one catch point (see guarded()).
@@ -105,7 +127,12 @@ class unix_session final : public closable, public std::enable_shared_from_this<
             refuse_oversize();
             return;
         }
-        read_more();
+        if (!handing_over_)
+            read_more();
+        else if (in_.empty())
+            let_go();
+        else
+            read_rest_of_request(); // a partial request is finished here, never lost
     }
 
     void respond(std::string_view line, std::size_t consumed) {
@@ -173,16 +200,56 @@ class unix_session final : public closable, public std::enable_shared_from_this<
             watchdog_.set(session_watchdog::phase::request, limits_.request_timeout);
             partial_armed_ = true;
         }
+        reading_ = true;
         socket_.async_read_some(asio::buffer(chunk_),
                                 guarded(shared_from_this(), &unix_session::on_read));
     }
 
     void on_read(boost::system::error_code ec, std::size_t bytes) {
+        reading_ = false;
+        if (ec == asio::error::operation_aborted && handing_over_ && socket_.is_open()) {
+            next(); // cancelled by hand_over(), nothing taken
+            return;
+        }
         if (ec) {
             end(ec, "read");
             return;
         }
         in_.append(chunk_.data(), bytes);
+        next();
+    }
+
+    // While handing over: take the rest of the partial request and not one byte more, so
+    // that whatever pdns writes after it stays in the socket for the next process.
+    void read_rest_of_request() {
+        reading_ = true;
+        socket_.async_wait(unix_stream::socket::wait_read,
+                           guarded(shared_from_this(), &unix_session::on_readable));
+    }
+
+    void on_readable(boost::system::error_code ec) {
+        reading_ = false;
+        if (!ec) {
+            const std::size_t peeked =
+                socket_.receive(asio::buffer(chunk_), unix_stream::socket::message_peek, ec);
+            if (!ec && peeked == 0)
+                ec = asio::error::eof;
+            if (!ec) {
+                const std::string_view seen(chunk_.data(), peeked);
+                const auto newline = seen.find('\n');
+                const std::size_t take = newline == std::string_view::npos ? peeked : newline + 1;
+                in_.append(chunk_.data(), socket_.receive(asio::buffer(chunk_, take), 0, ec));
+            }
+        }
+        if (ec == asio::error::would_block ||
+            (ec == asio::error::operation_aborted && handing_over_ && socket_.is_open())) {
+            read_rest_of_request();
+            return;
+        }
+        if (ec) {
+            end(ec, "read");
+            return;
+        }
         next();
     }
 
@@ -205,10 +272,18 @@ class unix_session final : public closable, public std::enable_shared_from_this<
     }
 
     void shut() {
-        boost::system::error_code ignored;
         watchdog_.stop();
-        socket_.shutdown(unix_stream::socket::shutdown_both, ignored);
-        socket_.close(ignored);
+        close_for_good(socket_, stored_);
+    }
+
+    /// The end of a hand-over; a connection that is not stored ends as shut() ends it.
+    void let_go() {
+        watchdog_.stop();
+        if (!let_go_of(socket_, stored_)) {
+            shut();
+            return;
+        }
+        log_event(log_level::debug, "unix_connection_handed_over", "name=" + stored_.name());
     }
 
     unix_stream::socket socket_;
@@ -221,9 +296,12 @@ class unix_session final : public closable, public std::enable_shared_from_this<
     std::size_t scanned_ = 0; ///< prefix of in_ known to hold no newline
     std::string out_;
     std::string scratch_; ///< replies computed per query (per-IP answers), reused
+    stored_connection stored_;
     std::uint64_t id_ = 0;
     bool partial_armed_ = false;
     bool closing_ = false;
+    bool reading_ = false;      ///< waiting for pdns to write
+    bool handing_over_ = false; ///< answer what was read, then let go
 };
 
 std::string cannot_listen(const fs::path& path, const std::string& reason) {
@@ -276,21 +354,17 @@ void clear_stale_socket(const fs::path& path) {
 
 } // namespace
 
-struct unix_listener::impl {
-    std::shared_ptr<acceptor_loop<unix_stream>> loop;
-    fs::path path;
-    // Identity of the file we created, so that stop() never unlinks a socket that someone
-    // else has put at the same path since.
+namespace {
+
+/// Identity of the socket file we created, so that stop() never unlinks a socket that
+/// someone else has put at the same path since.
+struct file_identity {
     dev_t device = 0;
     ino_t inode = 0;
-    std::atomic<bool> unlinked{false};
 };
 
-unix_listener::unix_listener(asio::io_context& io, io_threads threads,
-                             const unix_listener_config& where, const limits_config& limits,
-                             const snapshot_holder& snapshots)
-    : impl_(std::make_shared<impl>()) {
-    impl_->path = where.path;
+/// Opens, binds and sets the mode of the socket file, as the settings say.
+file_identity bind_socket_file(unix_stream::acceptor& acceptor, const unix_listener_config& where) {
     const std::string text = where.path.string();
     if (text.empty())
         throw std::runtime_error("cannot listen on unix socket: the path is empty");
@@ -299,16 +373,6 @@ unix_listener::unix_listener(asio::io_context& io, io_threads threads,
             where.path, "the path is longer than " +
                             std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes"));
     clear_stale_socket(where.path);
-
-    impl_->loop = std::make_shared<acceptor_loop<unix_stream>>(
-        io, threads, "unix", limits.max_connections,
-        [limits, &snapshots](unix_stream::socket socket,
-                             std::shared_ptr<connection_set> connections) {
-            std::make_shared<unix_session>(std::move(socket), std::move(connections), limits,
-                                           snapshots)
-                ->start();
-        });
-    auto& acceptor = impl_->loop->acceptor();
     boost::system::error_code ec;
     const auto fail = [&](const std::string& reason) {
         throw std::runtime_error(cannot_listen(where.path, reason));
@@ -317,11 +381,10 @@ unix_listener::unix_listener(asio::io_context& io, io_threads threads,
         fail(ec.message());
     if (acceptor.bind(unix_stream::endpoint(text), ec); ec)
         fail(ec.message());
+    file_identity made;
     struct stat info {};
-    if (::lstat(text.c_str(), &info) == 0) {
-        impl_->device = info.st_dev;
-        impl_->inode = info.st_ino;
-    }
+    if (::lstat(text.c_str(), &info) == 0)
+        made = {info.st_dev, info.st_ino};
     if (::chmod(text.c_str(), static_cast<mode_t>(where.mode & 07777)) != 0) {
         const std::string reason = "cannot set mode: " + std::string(std::strerror(errno));
         ::unlink(text.c_str());
@@ -331,6 +394,45 @@ unix_listener::unix_listener(asio::io_context& io, io_threads threads,
         ::unlink(text.c_str());
         fail(ec.message());
     }
+    return made;
+}
+
+/// The socket systemd passed; its path is what the socket unit says.
+fs::path take_passed_socket(unix_stream::acceptor& acceptor, int fd) {
+    boost::system::error_code ec;
+    if (acceptor.assign(unix_stream(), fd, ec); ec)
+        throw std::runtime_error("cannot use the unix socket systemd passed: " + ec.message());
+    const auto local = acceptor.local_endpoint(ec);
+    return ec ? fs::path() : fs::path(local.path());
+}
+
+} // namespace
+
+struct unix_listener::impl {
+    std::shared_ptr<acceptor_loop<unix_stream>> loop;
+    fs::path path;
+    std::optional<file_identity> made; ///< empty: systemd owns the socket file
+    std::atomic<bool> unlinked{false};
+};
+
+unix_listener::unix_listener(asio::io_context& io, io_threads threads,
+                             const unix_listener_config& where, const limits_config& limits,
+                             const snapshot_holder& snapshots, service_sockets systemd)
+    : impl_(std::make_shared<impl>()) {
+    impl_->path = where.path;
+    impl_->loop = std::make_shared<acceptor_loop<unix_stream>>(
+        io, threads, "unix", limits.max_connections,
+        [limits, &snapshots, notify = systemd.notify](unix_stream::socket socket,
+                                                      std::shared_ptr<connection_set> connections,
+                                                      std::string stored_as) {
+            std::make_shared<unix_session>(std::move(socket), std::move(connections), limits,
+                                           snapshots, notify, std::move(stored_as))
+                ->start();
+        });
+    if (systemd.listening_fd >= 0)
+        impl_->path = take_passed_socket(impl_->loop->acceptor(), systemd.listening_fd);
+    else
+        impl_->made = bind_socket_file(impl_->loop->acceptor(), where);
 }
 
 unix_listener::~unix_listener() {
@@ -339,18 +441,34 @@ unix_listener::~unix_listener() {
 
 void unix_listener::start() {
     log_event(log_level::debug, "listening",
-              "transport=unix path=" + log_quoted(impl_->path.string()));
+              "transport=unix path=" + log_quoted(impl_->path.string()) +
+                  (impl_->made ? "" : " from=systemd"));
     impl_->loop->start();
 }
 
 void unix_listener::stop() {
     impl_->loop->stop();
-    if (impl_->unlinked.exchange(true))
+    if (!impl_->made || impl_->unlinked.exchange(true))
         return;
     struct stat info {};
     if (::lstat(impl_->path.c_str(), &info) == 0 && S_ISSOCK(info.st_mode) &&
-        info.st_dev == impl_->device && info.st_ino == impl_->inode)
+        info.st_dev == impl_->made->device && info.st_ino == impl_->made->inode)
         ::unlink(impl_->path.c_str());
+}
+
+void unix_listener::hand_over() {
+    impl_->loop->hand_over();
+    stop(); // the file goes only if we made it
+}
+
+void unix_listener::adopt(const passed_fd& connection) {
+    unix_stream::socket socket(impl_->loop->session_executor());
+    boost::system::error_code ec;
+    if (socket.assign(unix_stream(), connection.fd, ec); ec) {
+        ::close(connection.fd);
+        throw std::runtime_error("cannot adopt " + connection.name + ": " + ec.message());
+    }
+    impl_->loop->adopt(std::move(socket), connection.name);
 }
 
 } // namespace spfd

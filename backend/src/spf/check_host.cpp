@@ -2,6 +2,7 @@
 #include "spf/check_host.h"
 
 #include "dns/name.h"
+#include "spf/client_names.h"
 #include "spf/limits.h"
 #include "spf/macro_string.h"
 #include "spf/record_parser.h"
@@ -11,6 +12,7 @@
 #include <array>
 #include <charconv>
 #include <ctime>
+#include <functional>
 
 namespace spfd {
 namespace asio_ip = boost::asio::ip;
@@ -44,46 +46,12 @@ bool in_network(const asio_ip::address& client, const asio_ip::address& network,
     return true;
 }
 
-// %{i}: dotted quad, or 32 dot-separated lower-case nibbles (§7.3).
-std::string ip_macro(const asio_ip::address& ip) {
-    if (ip.is_v4())
-        return ip.to_string();
-    std::string out;
-    for (std::uint8_t b : ip.to_v6().to_bytes()) {
-        if (!out.empty())
-            out += '.';
-        out += lower_hex_digits[b >> 4];
-        out += '.';
-        out += lower_hex_digits[b & 15];
-    }
-    return out;
-}
-
-// The name of the PTR query for ip: reversed nibbles or octets under in-addr/ip6.arpa.
-std::string reverse_name(const asio_ip::address& ip) {
-    std::string forward = ip_macro(ip);
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    while (start <= forward.size()) {
-        std::size_t dot = forward.find('.', start);
-        if (dot == std::string::npos)
-            dot = forward.size();
-        parts.emplace_back(forward.data() + start, dot - start);
-        start = dot + 1;
-    }
-    std::string out;
-    for (auto it = parts.rbegin(); it != parts.rend(); ++it)
-        out += std::string(*it) + ".";
-    return out + (ip.is_v4() ? "in-addr.arpa" : "ip6.arpa");
-}
-
 bool is_unreserved(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '.' || c == '_' || c == '~';
 }
 
 std::string url_escape(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
     for (char c : s) {
         if (is_unreserved(c)) {
@@ -91,8 +59,8 @@ std::string url_escape(std::string_view s) {
         } else {
             const auto u = static_cast<unsigned char>(c);
             out += '%';
-            out += hex[u >> 4];
-            out += hex[u & 15];
+            out += upper_hex_digits[u >> 4];
+            out += upper_hex_digits[u & 15];
         }
     }
     return out;
@@ -129,7 +97,7 @@ std::string letter_value(char letter, const macro_inputs& in) {
     case 'd':
         return in.values.domain;
     case 'i':
-        return ip_macro(in.ip);
+        return ip_macro_text(in.ip);
     case 'v':
         return in.ip.is_v4() ? "in-addr" : "ip6";
     case 'h':
@@ -138,8 +106,10 @@ std::string letter_value(char letter, const macro_inputs& in) {
         return in.ip.to_string();
     case 't':
         return std::to_string(std::time(nullptr));
-    default: // p (the validated name needs PTR lookups) and r
-        return "unknown";
+    case 'p':
+        return in.values.validated_name;
+    default: // r
+        return in.values.receiver;
     }
 }
 
@@ -217,10 +187,22 @@ spf_result qualified(spf_qualifier q) {
     }
 }
 
+// Hands the evaluator's own accounting to code that takes a resolver (client_names).
+class lookup_adapter : public spf_resolver {
+  public:
+    explicit lookup_adapter(std::function<dns_lookup(const std::string&, dns_type)> ask)
+        : ask_(std::move(ask)) {}
+    dns_lookup lookup(const std::string& name, dns_type type) override { return ask_(name, type); }
+
+  private:
+    std::function<dns_lookup(const std::string&, dns_type)> ask_;
+};
+
 class evaluator {
   public:
     evaluator(spf_resolver& dns, const spf_request& request, spf_evaluation& out)
-        : dns_(dns), out_(out), ip_(unmapped(request.ip)), helo_(normalized_domain(request.helo)) {
+        : dns_(dns), out_(out), ip_(unmapped(request.ip)), helo_(normalized_domain(request.helo)),
+          receiver_(request.receiver) {
         sender_ = request.sender.empty() ? "postmaster@" + helo_ : request.sender;
     }
 
@@ -238,7 +220,9 @@ class evaluator {
     }
 
   private:
-    dns_lookup query(const std::string& name, dns_type type) {
+    // One query, counted; void answers count towards the limit when `count_void` (the
+    // mechanisms' queries; %{p} and exp= ones do not, §4.6.4 limits terms).
+    dns_lookup ask(const std::string& name, dns_type type, bool count_void) {
         dns_lookup r;
         if (!is_check_host_domain(name)) {
             r.status = dns_lookup::outcome::nxdomain; // not a name: nothing can exist there
@@ -246,12 +230,17 @@ class evaluator {
             ++out_.queries;
             r = dns_.lookup(name, type);
         }
-        if (r.status == dns_lookup::outcome::error)
-            throw abort_evaluation{spf_result::temperror, "DNS error for " + name + ": " + r.error};
-        if (r.is_void() && ++out_.void_lookups > spf_max_void_lookups)
+        if (count_void && r.is_void() && ++out_.void_lookups > spf_max_void_lookups)
             throw abort_evaluation{spf_result::permerror,
                                    "more than " + std::to_string(spf_max_void_lookups) +
                                        " void lookups (§4.6.4), the last one " + name};
+        return r;
+    }
+
+    dns_lookup query(const std::string& name, dns_type type) {
+        dns_lookup r = ask(name, type, true);
+        if (r.status == dns_lookup::outcome::error)
+            throw abort_evaluation{spf_result::temperror, "DNS error for " + name + ": " + r.error};
         return r;
     }
 
@@ -280,11 +269,28 @@ class evaluator {
         return records.front();
     }
 
+    // The values for expanding a macro-string of `domain`'s record; %{p} costs PTR and
+    // address queries, asked once per evaluation and only when the text uses it.
+    macro_values values_for(std::string_view text, const std::string& domain,
+                            macro_context context) {
+        macro_values v{sender_, helo_, domain, ip_};
+        v.receiver = receiver_;
+        if (parse_macro_string(text, context).uses_p) {
+            if (!validated_names_) {
+                lookup_adapter unlimited(
+                    [this](const std::string& n, dns_type t) { return ask(n, t, false); });
+                validated_names_ = validated_names(unlimited, ip_);
+            }
+            v.validated_name = pick_validated_name(*validated_names_, domain);
+        }
+        return v;
+    }
+
     std::string target(const spf_term& t, const std::string& domain) {
         if (t.domain_spec.empty())
             return domain;
-        macro_values v{sender_, helo_, domain, ip_};
-        const std::optional<std::string> expanded = expand_macros(t.domain_spec, v);
+        const std::optional<std::string> expanded = expand_macros(
+            t.domain_spec, values_for(t.domain_spec, domain, macro_context::domain_spec));
         if (!expanded)
             throw abort_evaluation{spf_result::permerror, "malformed macro in '" + t.text + "'"};
         return normalized_domain(*expanded);
@@ -321,35 +327,15 @@ class evaluator {
         return false;
     }
 
-    // §5.5: validated names of the client, then a suffix match; DNS errors mean no match.
+    // §5.5: a validated name of the client at or below the target; DNS errors mean no
+    // match (a PTR error) or skip a name (an address error).
     bool match_ptr(const std::string& domain) {
-        dns_lookup names;
-        try {
-            names = query(reverse_name(ip_), dns_type::ptr);
-        } catch (const abort_evaluation& e) {
-            if (e.result == spf_result::temperror)
-                return false;
-            throw;
-        }
-        std::size_t checked = 0;
-        for (const std::string& raw : names.records) {
-            if (checked++ >= spf_max_names_per_lookup)
-                break;
-            const std::string name = normalized_domain(raw);
-            const bool suffix =
-                name == domain || (name.size() > domain.size() && name.ends_with("." + domain));
-            std::vector<asio_ip::address> forward;
-            try {
-                forward = addresses(name);
-            } catch (const abort_evaluation& e) {
-                if (e.result == spf_result::temperror)
-                    continue;
-                throw;
-            }
-            if (suffix && std::find(forward.begin(), forward.end(), ip_) != forward.end())
-                return true;
-        }
-        return false;
+        lookup_adapter counted(
+            [this](const std::string& n, dns_type t) { return ask(n, t, true); });
+        const std::vector<std::string> names = validated_names(counted, ip_);
+        return std::any_of(names.begin(), names.end(), [&](const std::string& name) {
+            return is_same_or_subdomain(name, domain);
+        });
     }
 
     // Evaluates one record (§4.6): the first matching mechanism decides; else redirect=;
@@ -362,8 +348,11 @@ class evaluator {
                 redirect = &t;
             if (!t.is_mechanism() || !matches(t, domain, depth))
                 continue;
-            if (depth == 0)
+            if (depth == 0) {
                 out_.reason = "matched '" + t.text + "'";
+                if (t.qualifier == spf_qualifier::fail)
+                    out_.explanation = explanation(parsed, domain);
+            }
             return qualified(t.qualifier);
         }
         if (redirect) // §6.1: only when no mechanism matched (an `all` always matches)
@@ -371,6 +360,30 @@ class evaluator {
         if (depth == 0)
             out_.reason = "no term matched (default neutral, §4.7)";
         return spf_result::neutral;
+    }
+
+    // §6.2: the exp= text of the record that failed, expanded; any error fetching or
+    // expanding it means no explanation, never another result.
+    std::string explanation(const spf_parse_result& parsed, const std::string& domain) {
+        const auto exp =
+            std::find_if(parsed.terms.begin(), parsed.terms.end(),
+                         [](const spf_term& t) { return t.kind == spf_term_kind::exp; });
+        if (exp == parsed.terms.end())
+            return "";
+        try {
+            const std::optional<std::string> name = expand_macros(
+                exp->domain_spec, values_for(exp->domain_spec, domain, macro_context::domain_spec));
+            if (!name)
+                return "";
+            const dns_lookup r = ask(normalized_domain(*name), dns_type::txt, false);
+            if (r.status != dns_lookup::outcome::ok || r.records.size() != 1)
+                return "";
+            const std::string& text = r.records.front();
+            return expand_macros(text, values_for(text, domain, macro_context::explanation), true)
+                .value_or("");
+        } catch (const abort_evaluation&) {
+            return "";
+        }
     }
 
     // A syntax error anywhere makes the whole record a permerror (§4.6).
@@ -446,15 +459,16 @@ class evaluator {
     asio_ip::address ip_;
     std::string helo_;
     std::string sender_;
+    std::string receiver_;
+    std::optional<std::vector<std::string>> validated_names_; // for %{p}, once asked
 };
 
 } // namespace
 
-std::string normalized_domain(std::string_view name) {
-    std::string out = ascii_lower(name);
-    while (!out.empty() && out.back() == '.')
-        out.pop_back();
-    return out;
+std::string spf_request::checked_domain() const {
+    if (sender.empty())
+        return helo;
+    return sender.substr(sender.rfind('@') + 1);
 }
 
 std::vector<std::string> mx_exchanges(const std::vector<std::string>& mx_records) {

@@ -3,9 +3,10 @@
 
 // check_host() of RFC 7208 §4-§7 as a pure function of a resolver: every DNS answer comes
 // through spf_resolver, so unit tests run on an in-memory DNS and spfctl on ldns against a
-// configured server:port. exp= is parsed but not fetched (it never changes the result).
+// configured server:port. exp= is fetched only for a fail, and never changes the result.
 
 #include "dns/client.h"
+#include "spf/resolver.h"
 
 #include <boost/asio/ip/address.hpp>
 #include <map>
@@ -15,32 +16,6 @@
 #include <vector>
 
 namespace spfd {
-
-/// What a resolver returns for one name and type.
-struct dns_lookup {
-    enum class outcome { ok, nxdomain, error };
-    outcome status = outcome::ok;     ///< error: SERVFAIL, REFUSED, timeout, …
-    std::vector<std::string> records; ///< as dns_response::records (may be empty: NODATA)
-    std::string error;                ///< why, for outcome::error
-    std::optional<std::uint32_t> ttl; ///< the least TTL of the records, when known
-    /// The answer came with RA clear: the server is authoritative only, so its REFUSED or
-    /// NXDOMAIN for a name outside its zones says nothing about that name.
-    bool server_not_recursive = false;
-
-    /// RFC 7208 §4.6.4: NXDOMAIN or an empty answer.
-    bool is_void() const { return status != outcome::error && records.empty(); }
-};
-
-/// The DNS as check_host() sees it.
-class spf_resolver {
-  public:
-    virtual ~spf_resolver() = default;
-    /// `name` is lower case without the final dot.
-    virtual dns_lookup lookup(const std::string& name, dns_type type) = 0;
-};
-
-/// A domain name as compared and looked up here: lower case, no final dot.
-std::string normalized_domain(std::string_view name);
 
 /// The exchanges of MX records ("preference exchange", as dns_lookup gives them) in the
 /// order the mx mechanism tries them (§5.4): by preference, names normalized, empty ones
@@ -56,6 +31,12 @@ struct spf_request {
     boost::asio::ip::address ip; ///< the client; IPv4-mapped IPv6 is treated as IPv4
     std::string sender;          ///< MAIL FROM (`user@domain`); postmaster@helo when empty
     std::string helo;            ///< the HELO/EHLO name
+    /// %{r} in explanations (§7.3): the receiving host's name; "unknown" when not known.
+    std::string receiver = "unknown";
+
+    /// The domain a receiver checks (§2.3, §2.4): the MAIL FROM domain (after the last
+    /// `@`), or the HELO name when MAIL FROM is empty (a bounce).
+    std::string checked_domain() const;
 };
 
 /// One include evaluated during check_host(), for reports ("was our include reached?").
@@ -78,6 +59,9 @@ struct spf_evaluation {
     unsigned queries = 0; ///< calls to the resolver
     std::vector<spf_include_visit> includes;
     std::string record; ///< the SPF record of the checked domain, if one was found
+    /// For a fail only: the exp= text of the record that decided, expanded (§6.2); empty
+    /// when there is none or it could not be fetched or expanded.
+    std::string explanation;
 };
 
 /// check_host(ip, domain, sender) per RFC 7208 §4.
@@ -89,10 +73,11 @@ struct macro_values {
     std::string helo;   ///< h
     std::string domain; ///< d
     boost::asio::ip::address ip;
+    std::string receiver = "unknown";       ///< r
+    std::string validated_name = "unknown"; ///< p: check_host() works it out (PTR queries)
 };
 
-/// Expands a macro-string (§7), checked beforehand with check_macro_string(). `p` expands
-/// to "unknown" (the validated name needs PTR lookups; §7.3 allows "unknown"); c, r, t only
+/// Expands a macro-string (§7), checked beforehand with check_macro_string(); c, r, t only
 /// when `explanation`. For domain-specs the result is shortened from the left to at most
 /// 253 octets (§7.3). Returns nothing when parse_macro_string() finds the text malformed
 /// (in the explanation or domain_spec context).

@@ -48,5 +48,6 @@ constexpr int hex_value(char c) {
 }
 
 inline constexpr char lower_hex_digits[] = "0123456789abcdef";
+inline constexpr char upper_hex_digits[] = "0123456789ABCDEF";
 
 } // namespace spfd

@@ -88,3 +88,47 @@ TEST_CASE("the JSON report: one object with the verdicts, problems and advice") 
     CHECK(good.at("senders").at(0).at("includes").at(0).at("domain").as_string() ==
           "spf.connectoor.com");
 }
+
+TEST_CASE("a failing sender's exp= explanation, in text and JSON") {
+    fake_dns dns = world();
+    dns.txt("exp.test", "v=spf1 mx -all exp=why.exp.test");
+    dns.txt("why.exp.test", "%{i} may not send for %{d}, says %{r}");
+    customer_options o = ours();
+    o.receiver = "mx.receiver.test";
+    const customer_report r = check_customer(dns, o, "exp.test");
+    CHECK(contains(customer_text(r, false),
+                   "      explanation: \"85.10.214.4 may not send for exp.test, says "
+                   "mx.receiver.test\"\n"));
+    const auto json = boost::json::parse(customer_json(r));
+    CHECK(json.at("senders").at(0).at("explanation").as_string() ==
+          "85.10.214.4 may not send for exp.test, says mx.receiver.test");
+    const auto good = boost::json::parse(customer_json(check_customer(dns, ours(), "good.test")));
+    CHECK(good.at("senders").at(0).at("explanation").as_string().empty());
+}
+
+TEST_CASE("the DMARC part of the report: record, outcome per sender, problems, advice") {
+    fake_dns dns = world();
+    dns.txt("_dmarc.late.test", "v=DMARC1; p=reject; rua=mailto:d@late.test");
+    const customer_report late = check_customer(dns, ours(), "late.test");
+    CHECK(late.dmarc.blocks_our_mail());
+    const std::string text = customer_text(late);
+    CHECK(contains(
+        text, "  DMARC:     _dmarc.late.test \"v=DMARC1; p=reject; rua=mailto:d@late.test\"\n"));
+    CHECK(contains(text, "p=reject sp=- pct=100 adkim=r aspf=r rua=mailto:d@late.test\n"));
+    CHECK(contains(text, "    85.10.214.4: SPF fail, not aligned: reject\n"));
+    CHECK(contains(text, "    [dmarc_blocks_our_mail] "));
+    CHECK(contains(text, "Dringend: Ihre Richtlinie p=reject"));
+    CHECK(contains(text, "Urgent: your policy p=reject"));
+    CHECK(text.find("Dringend") < text.find("Ersetzen Sie")); // the most urgent comes first
+    const auto json = boost::json::parse(customer_json(late));
+    CHECK(json.at("dmarc").at("policy").as_string() == "reject");
+    CHECK(json.at("dmarc").at("record").at("p").as_string() == "reject");
+    CHECK(json.at("dmarc").at("senders").at(0).at("outcome").as_string() == "reject");
+    CHECK(json.at("dmarc").at("problems").at(0).at("code").as_string() == "dmarc_blocks_our_mail");
+    // Only DMARC to fix: the advice is the DMARC part alone.
+    dns.txt("nodmarc.test", "v=spf1 include:spf.connectoor.com -all");
+    const customer_report r = check_customer(dns, ours(), "nodmarc.test");
+    CHECK(r.exit_code() == 0); // no DMARC record: reported, but our mail gets through
+    CHECK(contains(customer_advice(r, advice_language::en), "no DMARC record"));
+    CHECK_FALSE(contains(customer_advice(r, advice_language::en), "IN TXT \"v=spf1"));
+}

@@ -25,6 +25,8 @@ TEST_CASE("impact: the proposed zone answered from its snapshot, changes listed"
     REQUIRE(snap);
 
     fake_dns dns = world();
+    dns.txt("reject.test", "v=spf1 include:spf.connectoor.com -all");
+    dns.txt("_dmarc.reject.test", "v=DMARC1; p=reject");
     snapshot_resolver proposed(snap, std::make_unique<forwarding_resolver>(dns));
     const dns_lookup apex = proposed.lookup("spf.connectoor.com", dns_type::txt);
     REQUIRE(apex.records.size() == 1);
@@ -36,14 +38,15 @@ TEST_CASE("impact: the proposed zone answered from its snapshot, changes listed"
 
     const customer_options o = ours();
     const auto r = assess_impact(
-        {"good.test", "direct.test"}, o, o.networks, *snap->zones().front().summary.networks,
+        {"good.test", "direct.test", "reject.test"}, o, o.networks,
+        *snap->zones().front().summary.networks,
         [&] { return std::make_unique<forwarding_resolver>(dns); },
         [&] {
             return std::make_unique<snapshot_resolver>(snap,
                                                        std::make_unique<forwarding_resolver>(dns));
         },
         2);
-    REQUIRE(r.changes.size() == 2); // good.test: 176.9.5.158 removed, 192.0.2.77 added
+    REQUIRE(r.changes.size() == 4); // good.test, reject.test: 176.9.5.158 out, 192.0.2.77 in
     CHECK(r.changes[0].sender.label == "176.9.5.158");
     CHECK(r.changes[0].status == "removed");
     CHECK(r.changes[0].loses_pass());
@@ -52,4 +55,11 @@ TEST_CASE("impact: the proposed zone answered from its snapshot, changes listed"
     CHECK(r.changes[1].gains_pass());
     CHECK(r.exit_code() == 0);
     CHECK(impact_text(r).find("good.test: 176.9.5.158 (removed) loses pass") != std::string::npos);
+    // Under reject.test's p=reject the removed address's mail would be refused.
+    CHECK(r.changes[2].dmarc_before == "pass");
+    CHECK(r.changes[2].dmarc_after == "reject");
+    CHECK(r.changes[2].starts_failing_dmarc());
+    CHECK(r.dmarc_failing_customers() == std::vector<std::string>{"reject.test"});
+    CHECK(impact_text(r).find("would start failing DMARC: reject.test\n") != std::string::npos);
+    CHECK(impact_text(r).find("; DMARC pass -> reject") != std::string::npos);
 }

@@ -95,7 +95,7 @@ TEST_CASE("the accept loop hands each connection over, closes those beyond the l
     std::vector<std::shared_ptr<counted_member>> members;
     auto loop = std::make_shared<acceptor_loop<tcp>>(
         io, io_threads::one, "test", 1,
-        [&](tcp::socket socket, std::shared_ptr<connection_set> connections) {
+        [&](tcp::socket socket, std::shared_ptr<connection_set> connections, std::string) {
             // Registered like a session: the set then holds one member.
             auto member = std::make_shared<counted_member>();
             connections->add(member);

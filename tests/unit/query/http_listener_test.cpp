@@ -2,6 +2,7 @@
 // The HTTP listener on loopback, driven by plain Asio clients; every client read is bounded.
 #include "query/listeners.h"
 #include "support/listener_fixture.h"
+#include "support/notify_socket.h"
 
 #include <doctest/doctest.h>
 
@@ -208,6 +209,57 @@ TEST_SUITE("http_listener") {
                                            http_listener_config{"localhost", port}, loop.limits,
                                            loop.snapshots),
                              doctest::Contains("not an IP address"), std::runtime_error);
+    }
+
+    TEST_CASE("hand-over: an idle kept-alive connection goes to the process that adopts it") {
+        notify_socket manager;
+        service_notify notify;
+        server_loop loop;
+        const auto port = free_port();
+        http_listener old_process(loop.io, io_threads::several,
+                                  http_listener_config{"127.0.0.1", port}, loop.limits,
+                                  loop.snapshots, service_sockets{-1, &notify});
+        old_process.start();
+        loop.run();
+        tcp_client c(tcp::endpoint(asio::ip::address_v4::loopback(), port));
+        c.send(get_request("/dns/getAllDomains"));
+        const auto first = c.http_reply();
+        REQUIRE(first);
+        CHECK(first->keep_alive());
+        const auto stored = manager.receive(2s);
+        REQUIRE(stored);
+        CHECK(stored->text == "FDSTORE=1\nFDNAME=http-conn-1");
+        REQUIRE(stored->fds.size() == 1);
+
+        old_process.hand_over();
+        std::this_thread::sleep_for(100ms);
+        CHECK_FALSE(manager.receive(100ms));       // let go, not removed from the store
+        c.send(get_request("/dns/getAllDomains")); // waits in the socket meanwhile
+
+        http_listener new_process(loop.io, io_threads::several,
+                                  http_listener_config{"127.0.0.1", free_port()}, loop.limits,
+                                  loop.snapshots, service_sockets{-1, &notify});
+        new_process.start();
+        new_process.adopt(passed_fd{stored->fds[0], "http-conn-1"});
+        const auto second = c.http_reply();
+        REQUIRE(second);
+        CHECK(second->body() == loop.snapshots.get()->all_domains_reply());
+    }
+
+    TEST_CASE("hand-over without the fd store: the request under way is answered with "
+              "Connection: close") {
+        http_fixture f;
+        tcp_client c(f.endpoint());
+        const std::string request = get_request("/dns/getAllDomains");
+        c.send(request.substr(0, 20));
+        std::this_thread::sleep_for(100ms);
+        f.listener->hand_over();
+        c.send(request.substr(20));
+        const auto reply = c.http_reply();
+        REQUIRE(reply);
+        CHECK(reply->body() == f.loop.snapshots.get()->all_domains_reply());
+        CHECK_FALSE(reply->keep_alive());
+        CHECK(c.closed_by_server());
     }
 
 } // TEST_SUITE

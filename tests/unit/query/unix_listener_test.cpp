@@ -2,6 +2,7 @@
 // The unix listener on loopback, driven by plain Asio clients; every client read is bounded.
 #include "query/listeners.h"
 #include "support/listener_fixture.h"
+#include "support/notify_socket.h"
 
 #include <doctest/doctest.h>
 
@@ -155,6 +156,67 @@ TEST_SUITE("unix_listener") {
                           loop.snapshots),
             doctest::Contains("does not exist"), std::runtime_error);
         CHECK(!fs::exists(dir.path / "missing"));
+    }
+
+    // systemd's part is played by notify_socket: it receives each stored connection's copy,
+    // which the test then passes to a second listener, as the next process gets it.
+    TEST_CASE("hand-over: a partial request is finished and answered, the next one stays in "
+              "the socket for the process that adopts the connection") {
+        notify_socket manager;
+        service_notify notify;
+        temp_dir dir;
+        server_loop loop;
+        unix_listener old_process(loop.io, io_threads::several,
+                                  unix_listener_config{dir.path / "a.sock", 0660}, loop.limits,
+                                  loop.snapshots, service_sockets{-1, &notify});
+        old_process.start();
+        loop.run();
+        unix_client c(unix_stream::endpoint((dir.path / "a.sock").string()));
+        c.send(R"({"method": "initialize", "parameters": {}})"
+               "\n");
+        CHECK(c.line() == R"({"result":true})");
+        const auto stored = manager.receive(2s);
+        REQUIRE(stored);
+        CHECK(stored->text == "FDSTORE=1\nFDNAME=unix-conn-1");
+        REQUIRE(stored->fds.size() == 1);
+
+        c.send(R"({"method": "getAllDomains",)");
+        std::this_thread::sleep_for(100ms); // read by the old process
+        old_process.hand_over();
+        std::this_thread::sleep_for(100ms);
+        c.send(
+            R"( "parameters": {}})"
+            "\n"
+            R"({"method": "lookup", "parameters": {"qname": "spf.connectoor.com.", "qtype": "TXT"}})"
+            "\n");
+        CHECK(c.line() == loop.snapshots.get()->all_domains_reply());
+        std::this_thread::sleep_for(100ms);
+        CHECK_FALSE(manager.receive(100ms)); // let go, not removed from the store
+
+        unix_listener new_process(loop.io, io_threads::several,
+                                  unix_listener_config{dir.path / "b.sock", 0660}, loop.limits,
+                                  loop.snapshots, service_sockets{-1, &notify});
+        new_process.start();
+        new_process.adopt(passed_fd{stored->fds[0], "unix-conn-1"});
+        CHECK(c.line() == expected_reply(*loop.snapshots.get(), "TXT"));
+
+        // pdns closes it: the adopted connection leaves the store under its own name.
+        c.socket().close();
+        const auto removed = manager.receive(2s);
+        REQUIRE(removed);
+        CHECK(removed->text == "FDSTOREREMOVE=1\nFDNAME=unix-conn-1");
+    }
+
+    TEST_CASE("hand-over without the fd store closes each connection once it has answered") {
+        unix_fixture f;
+        unix_client c(f.endpoint());
+        c.send(R"({"method": "getAllDomains",)");
+        std::this_thread::sleep_for(100ms);
+        f.listener->hand_over();
+        c.send(R"( "parameters": {}})"
+               "\n");
+        CHECK(c.line() == f.loop.snapshots.get()->all_domains_reply());
+        CHECK(c.closed_by_server());
     }
 
 } // TEST_SUITE

@@ -222,16 +222,63 @@ TEST_CASE("macro expansion (RFC 7208 §7.4 examples)") {
     CHECK(x("%{ir}.%{v}.%{l1r-}.lp._spf.%{d2}") == "3.2.0.192.in-addr.strong.lp._spf.example.com");
     CHECK(x("%{d2}.trusted-domains.example.net") == "example.com.trusted-domains.example.net");
     CHECK(x("%{h}") == "mx.example.org");
-    CHECK(x("%{p}") == "unknown");
+    CHECK(x("%{p}") == "unknown"); // check_host() fills in the validated name
     CHECK(x("%%%_%-") == "% %20");
     CHECK(x("%{S}") == "strong-bad%40email.example.com"); // upper case: URL-escaped
     CHECK(x("%{c}") == "<error>");                        // c only in exp
     CHECK(expand_macros("%{c}", v, true) == "192.0.2.3");
     v.ip = boost::asio::ip::make_address("2001:db8::cb01");
-    CHECK(x("%{ir}.%{v}._spf.%{d2}") == "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0."
+    CHECK(x("%{ir}.%{v}._spf.%{d2}") == "1.0.B.C.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.B.D.0."
                                         "1.0.0.2.ip6._spf.example.com");
     v.sender = std::string(200, 'a') + "@" + std::string(60, 'b') + ".example";
     CHECK(x("%{l}.%{o}").size() <= 253);
+}
+
+TEST_CASE("%{p}: a validated name at or below the domain first, not counted as a term") {
+    fake_dns dns;
+    dns.txt("p7.test", "v=spf1 exists:%{p}.ok.p7.test -all");
+    dns.add("42.2.0.192.in-addr.arpa", dns_type::ptr, "mx.other.test");
+    dns.add("42.2.0.192.in-addr.arpa", dns_type::ptr, "mx.p7.test");
+    dns.a("mx.other.test", "192.0.2.42").a("mx.p7.test", "192.0.2.42");
+    dns.a("mx.p7.test.ok.p7.test", "127.0.0.2");
+    const spf_evaluation e = run(dns, "192.0.2.42", "p7.test");
+    CHECK(result_name(e.result) == "pass");
+    CHECK(e.lookups == 1);
+    CHECK(e.void_lookups == 0);
+    dns.a("unknown.ok.p7.test", "127.0.0.2"); // no PTR: "unknown"
+    CHECK(result(dns, "192.0.2.43", "p7.test") == "pass");
+}
+
+TEST_CASE("exp=: fetched and expanded for a fail only, errors give no explanation") {
+    fake_dns dns;
+    dns.txt("e.test", "v=spf1 ip4:192.0.2.1 -all exp=why.e.test");
+    dns.txt("why.e.test", "%{c} is not allowed to send for %{d} (receiver %{r})");
+    dns.txt("bad.test", "v=spf1 -all exp=bad-why.test");
+    dns.txt("bad-why.test", "%{x} broken");
+    dns.txt("r.test", "v=spf1 redirect=e.test exp=other.test");
+    const spf_evaluation fail = run(dns, "192.0.2.9", "e.test");
+    CHECK(result_name(fail.result) == "fail");
+    CHECK(fail.explanation == "192.0.2.9 is not allowed to send for e.test (receiver unknown)");
+    CHECK(run(dns, "192.0.2.1", "e.test").explanation.empty()); // pass
+    CHECK(run(dns, "192.0.2.9", "bad.test").explanation.empty());
+    // §6.2: after redirect= the target's exp= counts, the original's does not.
+    CHECK(run(dns, "192.0.2.9", "r.test").explanation ==
+          "192.0.2.9 is not allowed to send for e.test (receiver unknown)");
+    spf_request req;
+    req.ip = boost::asio::ip::make_address("192.0.2.9");
+    req.sender = "a@e.test";
+    req.receiver = "mx.receiver.test";
+    CHECK(check_host(dns, req, "e.test").explanation.ends_with("(receiver mx.receiver.test)"));
+}
+
+TEST_CASE("the checked domain: MAIL FROM's, or HELO's for a bounce") {
+    spf_request req;
+    req.helo = "mail.example.org";
+    CHECK(req.checked_domain() == "mail.example.org");
+    req.sender = "a@b@example.com";
+    CHECK(req.checked_domain() == "example.com");
+    req.sender = "@example.net";
+    CHECK(req.checked_domain() == "example.net");
 }
 
 TEST_CASE("the caching resolver asks each question once") {
