@@ -194,6 +194,40 @@ void include_book::prepare(const std::set<std::string>& domains, std::int64_t no
         persist();
 }
 
+void include_book::mark_published() {
+    const std::lock_guard lock(mutex_);
+    published_.clear();
+    for (const std::string& domain : in_use_)
+        if (const auto it = states_.find(domain); it != states_.end() && it->second.resolved)
+            published_.emplace(domain, it->second);
+}
+
+void include_book::revert_unpublished() {
+    bool reverted = false;
+    {
+        const std::lock_guard lock(mutex_);
+        for (auto& [domain, served] : published_) {
+            include_state& s = states_[domain];
+            if (!s.resolved || s.networks == served.networks)
+                continue;
+            log_event(log_level::warning, "include_held",
+                      "include=" + domain +
+                          " added=" + network_list(subtract(s.networks, served.networks)) +
+                          " removed=" + network_list(subtract(served.networks, s.networks)) +
+                          " reason=" + log_quoted("the zones with it were refused") +
+                          " (spfctl check shows why; spfctl reload publishes it)");
+            // The data's age is the served set's again: a held change nobody publishes
+            // ages into the stale-data alert.
+            s.held = std::move(s.networks);
+            s.networks = served.networks;
+            s.resolved_at = served.resolved_at;
+            reverted = true;
+        }
+    }
+    if (reverted)
+        persist();
+}
+
 bool include_book::refresh_due(std::int64_t now) {
     std::vector<std::string> due_now;
     {
@@ -256,6 +290,8 @@ bool include_book::resolve(const std::string& domain, std::int64_t now) {
         s.held.reset();
         return false;
     }
+    if (s.held && *s.held == flat.networks)
+        return false; // still waiting for an operator's reload, logged when it was held
     if (s.resolved && removes_too_much(s.networks, flat.networks, policy_.max_removed_percent)) {
         if (!s.held || *s.held != flat.networks)
             log_event(log_level::warning, "include_held",

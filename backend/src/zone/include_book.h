@@ -66,6 +66,15 @@ class include_book {
     /// zones must be reloaded). Logs one line per include changed, failed or held.
     bool refresh_due(std::int64_t now);
 
+    /// The sets in use went into a published snapshot: what revert_unpublished() returns to.
+    void mark_published();
+
+    /// A reload with the sets in use was refused (over the size budget, say): the zones
+    /// keep serving the published sets, so the book, and the state file a restart reads,
+    /// go back to them, and each newer set waits as a held change for an operator's reload.
+    /// Without it a restart would load the refused sets and serve nothing.
+    void revert_unpublished();
+
     /// When the next include in use is due (unix time); nothing when none is in use.
     std::optional<std::int64_t> next_due() const;
 
@@ -88,6 +97,7 @@ class include_book {
     std::mutex lookups_;       // one resolution at a time
     std::map<std::string, include_state> states_;
     std::set<std::string> in_use_;
+    std::map<std::string, include_state> published_; // what the served zones hold
 };
 
 /// The book of a service (`writable`) or a tool, with the `[resolver]` settings: its

@@ -179,6 +179,8 @@ reload_outcome reloader::load_and_publish(bool accept_held) {
     stats_.last_unix_time = now_unix;
     stats_.last_ok = loaded.snap != nullptr;
     if (!loaded.snap) {
+        if (includes_ != nullptr)
+            includes_->revert_unpublished();
         stats_.failed_total.fetch_add(1);
         log_event(log_level::error, "reload_failed",
                   "errors=" + std::to_string(outcome.errors) +
@@ -190,6 +192,8 @@ reload_outcome reloader::load_and_publish(bool accept_held) {
     if (old)
         warn_removed_senders(*old, *loaded.snap, outcome);
     snapshots_.publish(loaded.snap);
+    if (includes_ != nullptr)
+        includes_->mark_published();
     stats_.ok_total.fetch_add(1);
     stats_.published_unix_time = now_unix;
     outcome.published = true;

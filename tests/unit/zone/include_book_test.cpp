@@ -134,6 +134,42 @@ TEST_CASE("include book: a change is served; removing more than half waits for a
     CHECK_FALSE(book->find(provider)->held);
 }
 
+TEST_CASE("include book: a set whose zones were refused goes back to the published one and "
+          "waits, also across a restart") {
+    book_fixture f;
+    fake_dns first = provider_dns("v=spf1 ip4:192.0.2.0/24 -all");
+    auto book = f.book(first);
+    book->prepare({provider}, 1000, true);
+    book->mark_published();
+
+    // The provider grows; the reload with its new set is refused (over the size budget).
+    fake_dns grown = provider_dns("v=spf1 ip4:192.0.2.0/24 ip4:198.51.100.0/24 -all");
+    f.dns->to = &grown;
+    REQUIRE(book->refresh_due(1000 + 3600));
+    book->revert_unpublished();
+    CHECK(networks(*book) == "192.0.2.0/24");
+    CHECK(book->find(provider)->resolved_at == 1000); // the served data's age
+    REQUIRE(book->find(provider)->held);
+    CHECK(book->find(provider)->held->size() == 2);
+    CHECK_FALSE(book->refresh_due(1000 + 7200)); // the same set again: still waiting
+
+    // A restart reads the published set, not the refused one.
+    auto restarted = f.book(grown);
+    std::string error;
+    REQUIRE(restarted->load(error));
+    restarted->prepare({provider}, 1000 + 7201, false);
+    CHECK(networks(*restarted) == "192.0.2.0/24");
+    CHECK(restarted->find(provider)->held);
+
+    // The operator's reload tries it; refused again, it waits again.
+    restarted->mark_published();
+    restarted->prepare({provider}, 1000 + 7202, true);
+    CHECK(networks(*restarted) == "192.0.2.0/24 198.51.100.0/24");
+    restarted->revert_unpublished();
+    CHECK(networks(*restarted) == "192.0.2.0/24");
+    CHECK(restarted->find(provider)->held);
+}
+
 TEST_CASE("include book: the answers' TTL brings the next lookup forward") {
     book_fixture f;
     include_state s;
