@@ -42,7 +42,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz::require(!d.message.empty() && d.where.file == "zones/fuzz.senders",
                       "a finding without a message or a file", to_string(d));
     const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
-    fuzz::require(zone.senders.size() <= lines, "more entries than lines");
+    fuzz::require(zone.senders.size() + zone.includes.size() <= lines, "more entries than lines");
+    for (const sender_include& i : zone.includes)
+        fuzz::require(i.column > 8 && at(text, i.line, i.column - 8).starts_with("include:"),
+                      "an include's position does not point at its name", i.domain);
     for (const sender& s : zone.senders) {
         const std::string_view written = at(text, s.line, s.column);
         fuzz::require(written.starts_with(s.text), "an entry's position does not point at it",
@@ -61,14 +64,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::size_t written = 0;
         for (std::size_t start = 0; start <= text.size();) {
             std::size_t end = std::min(text.find('\n', start), text.size());
-            const std::string_view body = text.substr(start, end - start).substr(
-                0, text.substr(start, end - start).find('#'));
+            const std::string_view body = text.substr(start, end - start)
+                                              .substr(0, text.substr(start, end - start).find('#'));
             if (body.find_first_not_of(" \t\r") != std::string_view::npos)
                 ++written;
             start = end + 1;
         }
-        fuzz::require(zone.senders.size() + found.items().size() == written,
-                      "a written line is neither an entry nor an error");
+        fuzz::require(zone.senders.size() + zone.includes.size() + found.items().size() == written,
+                      "a written line is neither an entry (an address or an include) nor an "
+                      "error");
     }
     return 0;
 }
